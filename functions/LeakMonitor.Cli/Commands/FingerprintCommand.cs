@@ -1,0 +1,97 @@
+using System.CommandLine;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using LeakMonitor.Core.Fingerprints;
+
+namespace LeakMonitor.Cli.Commands;
+
+/// <summary>A line of a registry file: what <c>leakmon fingerprint</c> writes and <c>leakmon scan</c> reads.</summary>
+internal sealed record RegistryLine(
+    [property: JsonPropertyName("label")] string Label,
+    [property: JsonPropertyName("version")] string Version,
+    [property: JsonPropertyName("fingerprint")] string Fingerprint,
+    [property: JsonPropertyName("length")] int Length);
+
+/// <summary><c>leakmon fingerprint</c>: secrets in on stdin, fingerprints out, never the secret.</summary>
+internal static class FingerprintCommand
+{
+    public static Command Create()
+    {
+        var salt = SaltOption.Create();
+        var command = new Command("fingerprint",
+            "Read secrets on stdin and write their fingerprints as JSON lines (label, version, fingerprint, length). " +
+            "Input lines are JSON {\"label\": \"...\", \"secret\": \"...\"} or plain secrets (labelled secret-N). " +
+            "The secret itself is never written.")
+        {
+            salt,
+        };
+        command.SetAction(parse => Run(parse.GetValue(salt), Console.In, Console.Out, Console.Error));
+        return command;
+    }
+
+    internal static int Run(string? saltOption, TextReader input, TextWriter output, TextWriter error)
+    {
+        byte[] salt;
+        try
+        {
+            salt = SaltOption.Resolve(saltOption, error);
+        }
+        catch (Exception e) when (e is Microsoft.Extensions.Options.OptionsValidationException)
+        {
+            error.WriteLine($"leakmon fingerprint: {e.Message}");
+            return 2;
+        }
+        var lineNumber = 0;
+        while (input.ReadLine() is { } line)
+        {
+            lineNumber++;
+            if (string.IsNullOrWhiteSpace(line))
+            {
+                continue;
+            }
+            if (!TryReadSecret(line, lineNumber, out var label, out var secret, out var problem))
+            {
+                // Say which line, never what it held.
+                error.WriteLine($"leakmon fingerprint: line {lineNumber}: {problem}");
+                return 2;
+            }
+            var normalized = FingerprintScheme.Normalize(secret);
+            var hash = FingerprintScheme.Hash(salt, normalized);
+            output.WriteLine(JsonSerializer.Serialize(
+                new RegistryLine(label, FingerprintScheme.Version, FingerprintScheme.Format(hash), normalized.Length)));
+        }
+        return 0;
+    }
+
+    private static bool TryReadSecret(string line, int lineNumber, out string label, out string secret,
+        out string problem)
+    {
+        label = $"secret-{lineNumber}";
+        secret = line;
+        problem = "";
+        if (line.TrimStart().StartsWith('{'))
+        {
+            try
+            {
+                using var json = JsonDocument.Parse(line);
+                if (!json.RootElement.TryGetProperty("secret", out var s) || s.ValueKind != JsonValueKind.String
+                    || string.IsNullOrWhiteSpace(s.GetString()))
+                {
+                    problem = "a JSON line needs a non-empty string \"secret\"";
+                    return false;
+                }
+                secret = s.GetString()!;
+                if (json.RootElement.TryGetProperty("label", out var l) && l.ValueKind == JsonValueKind.String)
+                {
+                    label = l.GetString()!;
+                }
+            }
+            catch (JsonException)
+            {
+                problem = "starts with '{' but is not valid JSON";
+                return false;
+            }
+        }
+        return true;
+    }
+}

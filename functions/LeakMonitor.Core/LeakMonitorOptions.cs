@@ -1,0 +1,84 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace LeakMonitor.Core;
+
+/// <summary>Queue names, from the <c>Queues</c> section. Triggers in both hosts read the same settings.</summary>
+public sealed class QueueOptions
+{
+    public const string Section = "Queues";
+    // Storage queue names: 3-63 characters, lowercase letters, digits and single dashes.
+    private const string QueueName = "^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$";
+
+    [Required, RegularExpression(QueueName)] public string CrawlJobs { get; set; } = "crawl-jobs";
+    [Required, RegularExpression(QueueName)] public string Documents { get; set; } = "documents";
+    [Required, RegularExpression(QueueName)] public string Hits { get; set; } = "hits";
+}
+
+/// <summary>Storage naming, from the <c>Storage</c> section; the connection itself is <c>AzureWebJobsStorage</c>.</summary>
+public sealed class StorageOptions
+{
+    public const string Section = "Storage";
+
+    /// <summary>Prefix for table and blob container names, so several deployments (or tests) can share an account.</summary>
+    [RegularExpression("^([a-z][a-z0-9]{0,15})?$")] public string Prefix { get; set; } = "";
+}
+
+/// <summary>Crawler behaviour, from the <c>Crawl</c> section.</summary>
+public sealed class CrawlOptions
+{
+    public const string Section = "Crawl";
+
+    /// <summary>NCRONTAB (six fields) for the scheduler; each run enqueues the sources that are due.</summary>
+    [Required] public string Schedule { get; set; } = "0 */5 * * * *";
+    [Range(1, 100_000)] public int DefaultIntervalMinutes { get; set; } = 15;
+    [Range(1, 1000)] public int MaxItemsPerCrawl { get; set; } = 50;
+    [Range(1024, 1L << 32)] public long MaxDocumentBytes { get; set; } = 16L << 20;
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")] public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
+    [Required] public string UserAgent { get; set; } = "LeakMonitor/1.0 (+https://github.com/leakmonitor)";
+    /// <summary>Contact (mail or URL) appended to the User-Agent so site operators can reach whoever runs the crawler.</summary>
+    public string Contact { get; set; } = "";
+}
+
+/// <summary>Fingerprint keys, from the <c>Fingerprints</c> section (Key Vault references in Azure).</summary>
+public sealed class FingerprintOptions
+{
+    public const string Section = "Fingerprints";
+
+    /// <summary>Deployment salt (base64, ≥ 16 bytes) shared with teams' <c>leakmon fingerprint</c>. Empty = development salt.</summary>
+    public string Salt { get; set; } = "";
+    /// <summary>Service-only pepper (base64, ≥ 16 bytes) applied before a fingerprint is stored. Empty = development pepper.</summary>
+    public string Pepper { get; set; } = "";
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")] public TimeSpan RegistryRefreshInterval { get; set; } = TimeSpan.FromSeconds(5);
+}
+
+/// <summary>Outbound webhooks, from the <c>Webhooks</c> section.</summary>
+public sealed class WebhookOptions
+{
+    public const string Section = "Webhooks";
+
+    /// <summary>Root signing key (base64, ≥ 32 bytes); each team's key is derived from it. Empty = development key.</summary>
+    public string SigningKey { get; set; } = "";
+    [Range(typeof(TimeSpan), "00:00:01", "00:05:00")] public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
+}
+
+/// <summary>HTTP API access, from the <c>Api</c> section.</summary>
+public sealed class ApiOptions
+{
+    public const string Section = "Api";
+
+    /// <summary>Bootstrap API key granting <see cref="BootstrapTeam"/>. Empty = every request is refused.</summary>
+    public string BootstrapKey { get; set; } = "";
+    [Required, RegularExpression("^[a-z0-9][a-z0-9-]{0,62}$")] public string BootstrapTeam { get; set; } = "default";
+}
+
+/// <summary>Outbound network policy for crawlers and webhooks, from the <c>Outbound</c> section.</summary>
+public sealed class OutboundOptions
+{
+    public const string Section = "Outbound";
+
+    /// <summary>
+    /// Hosts allowed despite plain http or a private/loopback address (comma separated). Empty in production; tests
+    /// and internal receivers list theirs here. Everything else must be https to a public address (no SSRF).
+    /// </summary>
+    public string AllowedHosts { get; set; } = "";
+}

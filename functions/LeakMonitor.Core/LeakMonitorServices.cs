@@ -1,0 +1,74 @@
+using LeakMonitor.Core.Api;
+using LeakMonitor.Core.Crawling;
+using LeakMonitor.Core.Detection;
+using LeakMonitor.Core.Fingerprints;
+using LeakMonitor.Core.Http;
+using LeakMonitor.Core.Registry;
+using LeakMonitor.Core.Response;
+using LeakMonitor.Core.Storage;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace LeakMonitor.Core;
+
+/// <summary>The one composition root: the Functions app, the local host and the integration tests all call it.</summary>
+public static class LeakMonitorServices
+{
+    public static IServiceCollection AddLeakMonitor(this IServiceCollection services, IConfiguration configuration)
+    {
+        AddOptions<QueueOptions>(services, configuration, QueueOptions.Section);
+        AddOptions<StorageOptions>(services, configuration, StorageOptions.Section);
+        AddOptions<CrawlOptions>(services, configuration, CrawlOptions.Section);
+        AddOptions<FingerprintOptions>(services, configuration, FingerprintOptions.Section);
+        AddOptions<WebhookOptions>(services, configuration, WebhookOptions.Section);
+        AddOptions<OutboundOptions>(services, configuration, OutboundOptions.Section);
+        AddOptions<ApiOptions>(services, configuration, ApiOptions.Section);
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(_ => StorageAccount.FromConfiguration(configuration));
+        services.AddSingleton<StorageNames>();
+        services.AddSingleton<StorageClients>();
+        services.AddSingleton<MessageQueue>();
+        services.AddSingleton<DocumentStore>();
+        services.AddSingleton<RegistryStore>();
+        services.AddSingleton<IncidentStore>();
+        services.AddSingleton<CrawlState>();
+        services.AddSingleton(sp => FingerprintKeys.From(sp.GetRequiredService<IOptions<FingerprintOptions>>()));
+        services.AddSingleton(sp => new WebhookSigner(
+            FingerprintKeys.DecodeKey(sp.GetRequiredService<IOptions<WebhookOptions>>().Value.SigningKey,
+                "Webhooks:SigningKey") ?? WebhookSigner.DevelopmentKey));
+        services.AddSingleton(sp => new OutboundGuard(sp.GetRequiredService<IOptions<OutboundOptions>>().Value.AllowedHosts));
+
+        services.AddHttpClient(Fetcher.ClientName, (sp, client) =>
+            {
+                var crawl = sp.GetRequiredService<IOptions<CrawlOptions>>().Value;
+                client.DefaultRequestHeaders.UserAgent.ParseAdd(
+                    crawl.Contact.Length > 0 ? $"{crawl.UserAgent} contact:{crawl.Contact}" : crawl.UserAgent);
+                client.Timeout = Timeout.InfiniteTimeSpan; // the Polly pipeline owns timeouts
+            })
+            .ConfigurePrimaryHttpMessageHandler(sp => sp.GetRequiredService<OutboundGuard>().CreateHandler());
+        services.AddHttpClient(WebhookSender.ClientName, client =>
+            {
+                client.DefaultRequestHeaders.UserAgent.ParseAdd("LeakMonitor-Webhook/1.0");
+                client.Timeout = Timeout.InfiniteTimeSpan;
+            })
+            .ConfigurePrimaryHttpMessageHandler(sp => sp.GetRequiredService<OutboundGuard>().CreateHandler());
+
+        services.AddSingleton<Fetcher>();
+        services.AddSingleton<CrawlScheduler>();
+        services.AddSingleton<CrawlSourceHandler>();
+        services.AddSingleton<RegistryIndex>();
+        services.AddSingleton<MatchDocumentHandler>();
+        services.AddSingleton<WebhookSender>();
+        services.AddSingleton<HitHandler>();
+        services.AddSingleton<ApiAuth>();
+        services.AddSingleton<LeakMonitorApi>();
+        return services;
+    }
+
+    private static void AddOptions<T>(IServiceCollection services, IConfiguration configuration, string section)
+        where T : class
+        => services.AddOptions<T>().Bind(configuration.GetSection(section)).ValidateDataAnnotations().ValidateOnStart();
+}

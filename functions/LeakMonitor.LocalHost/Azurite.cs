@@ -1,0 +1,176 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace LeakMonitor.LocalHost;
+
+/// <summary>
+/// Azurite, the Azure Storage emulator, run from the repository's node_modules (installed with <c>npm ci</c> on first
+/// use from the pinned package.json). Used by <c>leakmon serve</c> and by the integration tests.
+/// </summary>
+public sealed class Azurite : IAsyncDisposable
+{
+    public const string AccountName = "devstoreaccount1";
+    // The emulator's well-known, public development key.
+    public const string AccountKey =
+        "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+    public static readonly (int Blob, int Queue, int Table) DefaultPorts = (10000, 10001, 10002);
+
+    private readonly Process process;
+
+    private Azurite(Process process, int blobPort, int queuePort, int tablePort)
+    {
+        this.process = process;
+        BlobPort = blobPort;
+        QueuePort = queuePort;
+        TablePort = tablePort;
+    }
+
+    public int BlobPort { get; }
+    public int QueuePort { get; }
+    public int TablePort { get; }
+
+    public string ConnectionString => ConnectionStringFor(BlobPort, QueuePort, TablePort);
+
+    public static string ConnectionStringFor(int blob, int queue, int table) =>
+        $"DefaultEndpointsProtocol=http;AccountName={AccountName};AccountKey={AccountKey};" +
+        $"BlobEndpoint=http://127.0.0.1:{blob}/{AccountName};QueueEndpoint=http://127.0.0.1:{queue}/{AccountName};" +
+        $"TableEndpoint=http://127.0.0.1:{table}/{AccountName};";
+
+    /// <summary>True when something already listens on Azurite's default ports (an Azurite someone else started).</summary>
+    public static bool IsListeningOnDefaultPorts()
+        => IsListening(DefaultPorts.Blob) && IsListening(DefaultPorts.Queue) && IsListening(DefaultPorts.Table);
+
+    /// <summary>
+    /// Starts Azurite. <paramref name="location"/> null = in memory; ports null = free ports chosen now.
+    /// Progress (npm install, start) goes to <paramref name="progress"/>.
+    /// </summary>
+    public static async Task<Azurite> StartAsync(string? location, (int Blob, int Queue, int Table)? ports,
+        TextWriter progress, CancellationToken ct)
+    {
+        var root = FindPackageRoot()
+            ?? throw new InvalidOperationException(
+                "Cannot start Azurite: no package.json naming azurite was found above the current directory or the " +
+                "program. Run from the LeakMonitor repository, or start Azurite yourself and set AzureWebJobsStorage.");
+        var bin = Path.Combine(root, "node_modules", ".bin", "azurite");
+        if (!File.Exists(bin))
+        {
+            progress.WriteLine($"leakmon: installing Azurite (npm ci in {root}) ...");
+            await RunToEndAsync("npm", ["ci", "--no-audit", "--no-fund"], root, ct).ConfigureAwait(false);
+        }
+        var (blob, queue, table) = ports ?? (FreePort(), FreePort(), FreePort());
+        List<string> args =
+        [
+            "--blobHost", "127.0.0.1", "--queueHost", "127.0.0.1", "--tableHost", "127.0.0.1",
+            "--blobPort", $"{blob}", "--queuePort", $"{queue}", "--tablePort", $"{table}",
+            "--skipApiVersionCheck", "--loose", "--silent",
+        ];
+        if (location is null)
+        {
+            args.Add("--inMemoryPersistence");
+        }
+        else
+        {
+            Directory.CreateDirectory(location);
+            args.AddRange(["--location", location]);
+        }
+        progress.WriteLine($"leakmon: starting Azurite on 127.0.0.1 ports {blob}/{queue}/{table} " +
+            (location is null ? "(in memory)" : $"(data in {location})"));
+        var process = Start(bin, args, root);
+        var azurite = new Azurite(process, blob, queue, table);
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        while (!(IsListening(blob) && IsListening(queue) && IsListening(table)))
+        {
+            if (process.HasExited)
+            {
+                throw new InvalidOperationException(
+                    $"Azurite exited with code {process.ExitCode} before listening: {await process.StandardError.ReadToEndAsync(ct).ConfigureAwait(false)}");
+            }
+            if (DateTime.UtcNow > deadline)
+            {
+                await azurite.DisposeAsync().ConfigureAwait(false);
+                throw new TimeoutException("Azurite did not listen within 90 seconds.");
+            }
+            await Task.Delay(200, ct).ConfigureAwait(false);
+        }
+        return azurite;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!process.HasExited)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync().ConfigureAwait(false);
+        }
+        process.Dispose();
+    }
+
+    private static Process Start(string file, IEnumerable<string> args, string workingDirectory)
+    {
+        var info = new ProcessStartInfo(file)
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var a in args)
+        {
+            info.ArgumentList.Add(a);
+        }
+        var process = Process.Start(info) ?? throw new InvalidOperationException($"Could not start {file}");
+        // Drain stdout so a chatty child never blocks on a full pipe.
+        process.OutputDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        return process;
+    }
+
+    private static async Task RunToEndAsync(string file, string[] args, string workingDirectory, CancellationToken ct)
+    {
+        using var process = Start(file, args, workingDirectory);
+        var stderr = process.StandardError.ReadToEndAsync(ct);
+        await process.WaitForExitAsync(ct).ConfigureAwait(false);
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{file} {string.Join(' ', args)} failed ({process.ExitCode}): {await stderr.ConfigureAwait(false)}");
+        }
+    }
+
+    private static string? FindPackageRoot()
+    {
+        foreach (var start in new[] { Environment.CurrentDirectory, AppContext.BaseDirectory })
+        {
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+            {
+                var package = Path.Combine(dir.FullName, "package.json");
+                if (File.Exists(package) && File.ReadAllText(package).Contains("\"azurite\"", StringComparison.Ordinal))
+                {
+                    return dir.FullName;
+                }
+            }
+        }
+        return null;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static bool IsListening(int port)
+    {
+        try
+        {
+            using var client = new TcpClient();
+            client.Connect(IPAddress.Loopback, port);
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+}
