@@ -9,6 +9,7 @@ using LeakMonitor.Core.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace LeakMonitor.Core;
@@ -35,6 +36,7 @@ public static class LeakMonitorServices
         services.AddSingleton<RegistryStore>();
         services.AddSingleton<IncidentStore>();
         services.AddSingleton<CrawlState>();
+        services.AddHostedService<StorageInitializer>();
         services.AddSingleton(sp => FingerprintKeys.From(sp.GetRequiredService<IOptions<FingerprintOptions>>()));
         services.AddSingleton(sp => new WebhookSigner(
             FingerprintKeys.DecodeKey(sp.GetRequiredService<IOptions<WebhookOptions>>().Value.SigningKey,

@@ -39,6 +39,7 @@ public static class LocalHostBuilder
         IEnumerable<KeyValuePair<string, string?>> overrides, bool includeEnvironment)
     {
         var builder = new ConfigurationBuilder()
+            .AddInMemoryCollection(LeakMonitorSettings.Defaults())
             .AddInMemoryCollection(HostJsonSettings())
             .AddInMemoryCollection(new Dictionary<string, string?>
             {
@@ -61,11 +62,16 @@ public static class LocalHostBuilder
         var queues = configuration.GetSection($"{HostJsonSection}:extensions:queues");
         return new HostBuilder()
             .ConfigureAppConfiguration(c => c.AddConfiguration(configuration))
-            .ConfigureLogging(logging => logging.AddSimpleConsole(o =>
-            {
-                o.SingleLine = true;
-                o.TimestampFormat = "HH:mm:ss.fff ";
-            }))
+            .ConfigureLogging((context, logging) => logging
+                .AddConfiguration(context.Configuration.GetSection("Logging"))
+                // The Azure SDK logs every storage request at Information; polling makes that noise.
+                .AddFilter("Azure.Core", LogLevel.Warning)
+                .AddFilter("Microsoft.Azure.WebJobs.Hosting.OptionsLoggingService", LogLevel.Warning)
+                .AddSimpleConsole(o =>
+                {
+                    o.SingleLine = true;
+                    o.TimestampFormat = "HH:mm:ss.fff ";
+                }))
             .ConfigureWebJobs(webJobs =>
             {
                 webJobs.AddAzureStorageQueues(o =>
@@ -112,7 +118,8 @@ public static class LocalHostBuilder
                 await result.ExecuteAsync(context).ConfigureAwait(false);
             }).WithName(route.Name);
         }
-        endpoints.MapFallback(context => Problems.NotFound("Route", context.Request.Path).ExecuteAsync(context));
+        endpoints.MapFallback(context =>
+            Problems.NoSuchRoute(context.Request.Method, context.Request.Path).ExecuteAsync(context));
     }
 
     /// <summary>The repository's host.json (embedded at build), flattened under AzureFunctionsJobHost like the

@@ -57,6 +57,12 @@ public static class LocalServer
         {
             return 0;
         }
+        catch (Exception e) when (e is InvalidOperationException or TimeoutException or IOException
+            or Microsoft.Azure.WebJobs.Host.Indexers.FunctionIndexingException)
+        {
+            console.WriteLine($"leakmon serve: {e.Message}{(e.InnerException is { } inner ? " " + inner.Message : "")}");
+            return 2;
+        }
         finally
         {
             if (azurite is not null)

@@ -12,6 +12,10 @@ public static class Problems
     public static IResult NotFound(string what, string id) => Results.Problem(statusCode: StatusCodes.Status404NotFound,
         title: $"{what} not found", detail: $"No {what.ToLowerInvariant()} with id '{id}' exists for your team.");
 
+    public static IResult NoSuchRoute(string method, string path) => Results.Problem(
+        statusCode: StatusCodes.Status404NotFound, title: "No such route",
+        detail: $"{method} {path} is not part of the LeakMonitor API; routes are under /api (see README).");
+
     public static IResult BadRequest(string detail) => Results.Problem(statusCode: StatusCodes.Status400BadRequest,
         title: "Invalid request", detail: detail);
 

@@ -1,0 +1,136 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using Azure.Data.Tables;
+using Azure.Storage.Queues;
+using LeakMonitor.Core;
+using LeakMonitor.Core.Storage;
+using LeakMonitor.LocalHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace LeakMonitor.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// The real local host (WebJobs triggers + Kestrel API), built by the same LocalHostBuilder as <c>leakmon serve</c>,
+/// on Azurite, with its own queue/table names so tests never see each other's data.
+/// </summary>
+public sealed class TestHost : IAsyncDisposable
+{
+    private readonly IHost host;
+
+    private TestHost(IHost host, string prefix, Dictionary<string, string?> settings, Uri apiBase, string apiKey,
+        CapturedLogs logs)
+    {
+        this.host = host;
+        Prefix = prefix;
+        Settings = settings;
+        Logs = logs;
+        Api = new HttpClient { BaseAddress = apiBase };
+        Api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
+    }
+
+    public string Prefix { get; }
+    public IReadOnlyDictionary<string, string?> Settings { get; }
+    public CapturedLogs Logs { get; }
+    /// <summary>An API client already carrying the bootstrap key.</summary>
+    public HttpClient Api { get; }
+    public IServiceProvider Services => host.Services;
+    public StorageAccount Storage => host.Services.GetRequiredService<StorageAccount>();
+    public string Queue(string name) => Settings[$"Queues:{name}"]!;
+
+    public static async Task<TestHost> StartAsync(AzuriteFixture azurite, Action<Dictionary<string, string?>>? configure = null)
+    {
+        var prefix = "t" + Guid.NewGuid().ToString("N")[..10];
+        var apiKey = "test-api-key-" + prefix;
+        var port = FreePort();
+        var settings = new Dictionary<string, string?>
+        {
+            ["AzureWebJobsStorage"] = azurite.ConnectionString,
+            ["Storage:Prefix"] = prefix,
+            ["Queues:CrawlJobs"] = $"{prefix}-crawl-jobs",
+            ["Queues:Documents"] = $"{prefix}-documents",
+            ["Queues:Hits"] = $"{prefix}-hits",
+            ["Crawl:Schedule"] = "*/1 * * * * *",
+            ["Crawl:RequestTimeout"] = "00:00:05",
+            ["Fingerprints:RegistryRefreshInterval"] = "00:00:01",
+            ["Api:BootstrapKey"] = apiKey,
+            ["Api:BootstrapTeam"] = "blue-team",
+            ["Outbound:AllowedHosts"] = "127.0.0.1,localhost",
+            ["AzureFunctionsJobHost:extensions:queues:visibilityTimeout"] = "00:00:00.200",
+            ["AzureFunctionsJobHost:extensions:queues:maxDequeueCount"] = "3",
+        };
+        configure?.Invoke(settings);
+        var configuration = LocalHostBuilder.BuildConfiguration(localSettingsFile: null, settings, includeEnvironment: false);
+        var logs = new CapturedLogs();
+        var urls = $"http://127.0.0.1:{port}";
+        var host = LocalHostBuilder.Build(configuration, urls,
+            services =>
+            {
+                // Logs go to the capture (searched for planted secrets), not to the test runner's console.
+                services.RemoveAll<ILoggerProvider>();
+                services.AddSingleton<ILoggerProvider>(logs);
+            });
+        await host.StartAsync();
+        return new TestHost(host, prefix, settings, new Uri(urls + "/api/"), apiKey, logs);
+    }
+
+    /// <summary>Every message text in this host's queues (and their poison twins).</summary>
+    public async Task<List<string>> PeekAllQueuesAsync()
+    {
+        var texts = new List<string>();
+        await foreach (var q in Storage.Queues.GetQueuesAsync(prefix: Prefix))
+        {
+            var client = Storage.Queues.GetQueueClient(q.Name);
+            foreach (var m in (await client.PeekMessagesAsync(32)).Value)
+            {
+                texts.Add(m.Body.ToString()); // the client decodes Base64
+            }
+        }
+        return texts;
+    }
+
+    public async Task<int> QueueLengthAsync(string queueName)
+    {
+        var client = Storage.Queues.GetQueueClient(queueName);
+        if (!(await client.ExistsAsync()).Value)
+        {
+            return 0;
+        }
+        return (await client.PeekMessagesAsync(32)).Value.Length;
+    }
+
+    /// <summary>Every property of every entity in this host's tables, as text.</summary>
+    public async Task<List<string>> DumpAllTablesAsync()
+    {
+        var texts = new List<string>();
+        await foreach (var t in Storage.Tables.QueryAsync(t => t.Name.CompareTo(Prefix) >= 0))
+        {
+            if (!t.Name.StartsWith(Prefix, StringComparison.Ordinal))
+            {
+                continue;
+            }
+            await foreach (var e in Storage.Tables.GetTableClient(t.Name).QueryAsync<TableEntity>())
+            {
+                texts.Add(string.Join("|", e.Select(kv => $"{kv.Key}={kv.Value}")));
+            }
+        }
+        return texts;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Api.Dispose();
+        await host.StopAsync(TimeSpan.FromSeconds(10));
+        host.Dispose();
+    }
+}

@@ -1,0 +1,62 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using LeakMonitor.Core.Storage;
+using LeakMonitor.IntegrationTests.Infrastructure;
+
+namespace LeakMonitor.IntegrationTests;
+
+/// <summary>A message that always fails is retried, then parked in its poison queue; the rest of the batch goes on.</summary>
+[Collection(AzuriteCollection.Name)]
+public sealed class PoisonTests(AzuriteFixture azurite)
+{
+    [Fact]
+    public async Task Document_that_always_fails_lands_in_documents_poison_and_the_rest_of_the_batch_is_processed()
+    {
+        await using var host = await TestHost.StartAsync(azurite);
+        await using var receiver = await LoopbackServer.StartAsync();
+        receiver.Map("/hook", _ => Task.CompletedTask);
+        var salt = Core.Fingerprints.FingerprintScheme.DevelopmentSalt;
+
+        // Two secrets, each leaked in its own document, with a forged claim check between them.
+        string[] secrets = ["AKIAIOSFODNN7EXAMPLE", "xoxb-1234567890-0987654321-AbCdEfGhIjKlMnOpQrStUvWx"];
+        foreach (var (secret, i) in secrets.Select((s, i) => (s, i)))
+        {
+            var fp = Core.Fingerprints.FingerprintScheme.Hash(salt, Encoding.UTF8.GetBytes(secret));
+            var response = await host.Api.PostAsJsonAsync("fingerprints", new
+            {
+                label = $"secret-{i}",
+                fingerprint = Core.Fingerprints.FingerprintScheme.Format(fp),
+                length = secret.Length,
+                webhookUrl = receiver.Url("hook").AbsoluteUri,
+            });
+            Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        }
+        var store = new DocumentStore(new StorageClients(host.Storage, new StorageNames(
+            Microsoft.Extensions.Options.Options.Create(new Core.StorageOptions { Prefix = host.Prefix }))));
+        var documents = host.Storage.Queues.GetQueueClient(host.Queue("Documents"));
+        var first = await store.PutAsync(Encoding.UTF8.GetBytes($"aws_access_key_id = {secrets[0]}\n"), "test:1", default);
+        var second = await store.PutAsync(Encoding.UTF8.GetBytes($"SLACK_TOKEN=\"{secrets[1]}\"\n"), "test:2", default);
+        await Send(documents, new DocumentMessage(first.DocumentId, first.BlobName, "test", "test:1", first.Length));
+        await Send(documents, new DocumentMessage("forged", "00/does-not-exist", "test", "test:bad", 10));
+        await Send(documents, new DocumentMessage(second.DocumentId, second.BlobName, "test", "test:2", second.Length));
+
+        var poison = $"{host.Queue("Documents")}-poison";
+        await Eventually.UntilAsync(() => host.QueueLengthAsync(poison), n => n == 1, TimeSpan.FromSeconds(60),
+            "the forged document to reach the poison queue");
+        await Eventually.UntilAsync(() => receiver.Requests.Count(r => r.Path == "/hook") == 2, TimeSpan.FromSeconds(60),
+            "both good documents to produce a webhook call");
+
+        var parked = (await host.Storage.Queues.GetQueueClient(poison).PeekMessagesAsync()).Value.Single();
+        var message = parked.Body.ToObjectFromJson<DocumentMessage>()!;
+        Assert.Equal("forged", message.DocumentId);
+        // The reason is logged: the missing blob, by name.
+        Assert.Contains(host.Logs.Lines, l => l.Contains("00/does-not-exist", StringComparison.Ordinal)
+            && l.Contains("does not exist", StringComparison.Ordinal));
+        Assert.Equal(0, await host.QueueLengthAsync(host.Queue("Documents")));
+    }
+
+    private static Task Send(Azure.Storage.Queues.QueueClient queue, DocumentMessage message)
+        => queue.SendMessageAsync(JsonSerializer.Serialize(message));
+}
