@@ -23,38 +23,38 @@ public static class ListingParser
         using var reader = XmlReader.Create(new MemoryStream(xml), settings);
         string? id = null, link = null;
         var inItem = false;
-        while (reader.Read())
+        reader.MoveToContent();
+        // ReadElementContentAsString moves to the next node itself: only call Read() when nothing else advanced.
+        while (!reader.EOF)
         {
-            if (reader.NodeType == XmlNodeType.Element)
+            if (reader.NodeType == XmlNodeType.Element && reader.LocalName is "item" or "entry")
             {
-                switch (reader.LocalName)
+                inItem = true;
+                id = link = null;
+            }
+            else if (inItem && reader.NodeType == XmlNodeType.Element && reader.LocalName is "guid" or "id")
+            {
+                id = reader.ReadElementContentAsString().Trim();
+                continue;
+            }
+            else if (inItem && reader.NodeType == XmlNodeType.Element && reader.LocalName == "link")
+            {
+                // Atom: <link href="..." rel="alternate"/>; RSS: <link>url</link>.
+                var href = reader.GetAttribute("href");
+                if (href is not null)
                 {
-                    case "item" or "entry":
-                        inItem = true;
-                        id = link = null;
-                        break;
-                    case "guid" or "id" when inItem:
-                        id = reader.ReadElementContentAsString().Trim();
-                        break;
-                    case "link" when inItem:
-                        // Atom: <link href="..." rel="alternate"/>; RSS: <link>url</link>.
-                        var href = reader.GetAttribute("href");
-                        var rel = reader.GetAttribute("rel");
-                        if (href is not null)
-                        {
-                            if (rel is null or "alternate" || link is null)
-                            {
-                                link = href;
-                            }
-                        }
-                        else if (!reader.IsEmptyElement)
-                        {
-                            link = reader.ReadElementContentAsString().Trim();
-                        }
-                        break;
+                    if (reader.GetAttribute("rel") is null or "alternate" || link is null)
+                    {
+                        link = href;
+                    }
+                }
+                else if (!reader.IsEmptyElement)
+                {
+                    link = reader.ReadElementContentAsString().Trim();
+                    continue;
                 }
             }
-            else if (reader.NodeType == XmlNodeType.EndElement && reader.LocalName is "item" or "entry" && inItem)
+            else if (inItem && reader.NodeType == XmlNodeType.EndElement && reader.LocalName is "item" or "entry")
             {
                 inItem = false;
                 if (link is not null && Uri.TryCreate(baseUrl, link, out var url) && IsHttp(url))
@@ -62,6 +62,7 @@ public static class ListingParser
                     items.Add(new ListingItem(string.IsNullOrEmpty(id) ? url.AbsoluteUri : id, url));
                 }
             }
+            reader.Read();
         }
         return items;
     }
