@@ -66,7 +66,10 @@ public static class LeakMonitorServices
         services.AddSingleton<WebhookSender>();
         services.AddSingleton<HitHandler>();
         services.AddSingleton<ApiAuth>();
-        services.AddSingleton<LeakMonitorApi>();
+        services.AddSingleton<ApiRequests>();
+        services.AddSingleton<FingerprintsApi>();
+        services.AddSingleton<SourcesApi>();
+        services.AddSingleton<IncidentsApi>();
         return services;
     }
 

@@ -9,49 +9,49 @@ namespace LeakMonitor.Functions;
 /// The HTTP API: one function per route of <see cref="ApiRoutes"/>. Functions-level keys are off (Anonymous)
 /// because every handler authenticates the caller itself, identically on both hosts.
 /// </summary>
-public sealed class Api(LeakMonitorApi api)
+public sealed class Api(FingerprintsApi fingerprints, SourcesApi sources, IncidentsApi incidents)
 {
     [Function("RegisterFingerprint")]
     public Task<IActionResult> RegisterFingerprint(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "fingerprints")] HttpRequest req, CancellationToken ct)
-        => api.RegisterFingerprintAsync(req, ct).AsAction();
+        => fingerprints.RegisterAsync(req, ct).AsAction();
 
     [Function("ListFingerprints")]
     public Task<IActionResult> ListFingerprints(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "fingerprints")] HttpRequest req, CancellationToken ct)
-        => api.ListFingerprintsAsync(req, ct).AsAction();
+        => fingerprints.ListAsync(req, ct).AsAction();
 
     [Function("DeleteFingerprint")]
     public Task<IActionResult> DeleteFingerprint(
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "fingerprints/{id}")] HttpRequest req, string id,
         CancellationToken ct)
-        => api.DeleteFingerprintAsync(req, id, ct).AsAction();
+        => fingerprints.DeleteAsync(req, id, ct).AsAction();
 
     [Function("RegisterSource")]
     public Task<IActionResult> RegisterSource(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "sources")] HttpRequest req, CancellationToken ct)
-        => api.RegisterSourceAsync(req, ct).AsAction();
+        => sources.RegisterAsync(req, ct).AsAction();
 
     [Function("ListSources")]
     public Task<IActionResult> ListSources(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "sources")] HttpRequest req, CancellationToken ct)
-        => api.ListSourcesAsync(req, ct).AsAction();
+        => sources.ListAsync(req, ct).AsAction();
 
     [Function("DeleteSource")]
     public Task<IActionResult> DeleteSource(
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "sources/{id}")] HttpRequest req, string id,
         CancellationToken ct)
-        => api.DeleteSourceAsync(req, id, ct).AsAction();
+        => sources.DeleteAsync(req, id, ct).AsAction();
 
     [Function("ListIncidents")]
     public Task<IActionResult> ListIncidents(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "incidents")] HttpRequest req, CancellationToken ct)
-        => api.ListIncidentsAsync(req, ct).AsAction();
+        => incidents.ListAsync(req, ct).AsAction();
 
     [Function("GetWebhookKey")]
     public Task<IActionResult> GetWebhookKey(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "webhook-key")] HttpRequest req, CancellationToken ct)
-        => api.GetWebhookKeyAsync(req, ct).AsAction();
+        => incidents.GetWebhookKeyAsync(req, ct).AsAction();
 }
 
 /// <summary>Runs a Core <see cref="IResult"/> through the Functions ASP.NET Core integration, which speaks IActionResult.</summary>

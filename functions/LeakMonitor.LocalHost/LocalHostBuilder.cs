@@ -112,9 +112,8 @@ public static class LocalHostBuilder
         {
             endpoints.MapMethods($"/{ApiRoutes.Prefix}/{route.Template}", [route.Method], async context =>
             {
-                var api = context.RequestServices.GetRequiredService<LeakMonitorApi>();
                 var id = context.Request.RouteValues.TryGetValue("id", out var value) ? value?.ToString() : null;
-                var result = await route.Invoke(api, context.Request, id, context.RequestAborted).ConfigureAwait(false);
+                var result = await route.Invoke(context.RequestServices, context.Request, id, context.RequestAborted).ConfigureAwait(false);
                 await result.ExecuteAsync(context).ConfigureAwait(false);
             }).WithName(route.Name);
         }

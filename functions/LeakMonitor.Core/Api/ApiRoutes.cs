@@ -1,11 +1,12 @@
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace LeakMonitor.Core.Api;
 
 /// <summary>One HTTP route: the Functions app declares a function per route, the local host maps the same table.</summary>
 public sealed record ApiRoute(
     string Name, string Method, string Template,
-    Func<LeakMonitorApi, HttpRequest, string?, CancellationToken, Task<IResult>> Invoke);
+    Func<IServiceProvider, HttpRequest, string?, CancellationToken, Task<IResult>> Invoke);
 
 /// <summary>
 /// The HTTP API, under <c>/api</c> on both hosts. A test compares this table with the Functions app's generated
@@ -17,13 +18,18 @@ public static class ApiRoutes
 
     public static readonly IReadOnlyList<ApiRoute> All =
     [
-        new("RegisterFingerprint", "POST", "fingerprints", (api, r, _, ct) => api.RegisterFingerprintAsync(r, ct)),
-        new("ListFingerprints", "GET", "fingerprints", (api, r, _, ct) => api.ListFingerprintsAsync(r, ct)),
-        new("DeleteFingerprint", "DELETE", "fingerprints/{id}", (api, r, id, ct) => api.DeleteFingerprintAsync(r, id!, ct)),
-        new("RegisterSource", "POST", "sources", (api, r, _, ct) => api.RegisterSourceAsync(r, ct)),
-        new("ListSources", "GET", "sources", (api, r, _, ct) => api.ListSourcesAsync(r, ct)),
-        new("DeleteSource", "DELETE", "sources/{id}", (api, r, id, ct) => api.DeleteSourceAsync(r, id!, ct)),
-        new("ListIncidents", "GET", "incidents", (api, r, _, ct) => api.ListIncidentsAsync(r, ct)),
-        new("GetWebhookKey", "GET", "webhook-key", (api, r, _, ct) => api.GetWebhookKeyAsync(r, ct)),
+        new("RegisterFingerprint", "POST", "fingerprints", (sp, r, _, ct) => sp.Get<FingerprintsApi>().RegisterAsync(r, ct)),
+        new("ListFingerprints", "GET", "fingerprints", (sp, r, _, ct) => sp.Get<FingerprintsApi>().ListAsync(r, ct)),
+        new("DeleteFingerprint", "DELETE", "fingerprints/{id}", (sp, r, id, ct) => sp.Get<FingerprintsApi>().DeleteAsync(r, id!, ct)),
+        new("RegisterSource", "POST", "sources", (sp, r, _, ct) => sp.Get<SourcesApi>().RegisterAsync(r, ct)),
+        new("ListSources", "GET", "sources", (sp, r, _, ct) => sp.Get<SourcesApi>().ListAsync(r, ct)),
+        new("DeleteSource", "DELETE", "sources/{id}", (sp, r, id, ct) => sp.Get<SourcesApi>().DeleteAsync(r, id!, ct)),
+        new("ListIncidents", "GET", "incidents", (sp, r, _, ct) => sp.Get<IncidentsApi>().ListAsync(r, ct)),
+        new("GetWebhookKey", "GET", "webhook-key", (sp, r, _, ct) => sp.Get<IncidentsApi>().GetWebhookKeyAsync(r, ct)),
     ];
+}
+
+internal static class ServiceProviderExtensions
+{
+    public static T Get<T>(this IServiceProvider services) where T : notnull => services.GetRequiredService<T>();
 }
