@@ -32,6 +32,7 @@ public static class LeakMonitorServices
         services.AddSingleton<StorageNames>();
         services.AddSingleton<StorageClients>();
         services.AddSingleton<MessageQueue>();
+        services.AddSingleton<PoisonQueues>();
         services.AddSingleton<DocumentStore>();
         services.AddSingleton<RegistryStore>();
         services.AddSingleton<IncidentStore>();
