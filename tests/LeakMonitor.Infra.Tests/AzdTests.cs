@@ -33,6 +33,24 @@ public sealed partial class AzdTests(CompiledTemplate template)
         Assert.Equal("${AZURE_LOCATION}", given["location"]!["value"]!.GetValue<string>());
     }
 
+    [Theory]
+    [InlineData("fingerprintSalt")]
+    [InlineData("fingerprintPepper")]
+    [InlineData("webhookSigningKey")]
+    [InlineData("apiBootstrapKey")]
+    public void Secrets_are_secure_parameters_that_azd_generates_once_and_never_defaults(string name)
+    {
+        var parameter = template.Json["parameters"]![name]!;
+        Assert.Equal("securestring", parameter["type"]!.GetValue<string>());
+        // A default would be re-evaluated on every deployment (newGuid) or be a shared constant: either is wrong.
+        Assert.Null(parameter["defaultValue"]);
+        Assert.Equal("generate", parameter["metadata"]?["azd"]?["type"]?.GetValue<string>());
+        Assert.True(parameter["minLength"]!.GetValue<int>() >= 24, "shorter than the code's 16-byte base64 minimum");
+        // Named in the parameters file, azd would substitute an (empty) environment variable instead of generating.
+        var given = JsonNode.Parse(File.ReadAllText(Repository.ParametersFile))!["parameters"]!.AsObject();
+        Assert.False(given.ContainsKey(name), $"{name} must not be in main.parameters.json");
+    }
+
     [Fact]
     public void Outputs_give_azd_the_app_name_and_the_api_url()
     {
