@@ -10,9 +10,8 @@ param applicationInsightsName string
 var roles = {
   storageQueueDataContributor: '974c5e8b-45b9-4653-ba55-5f855dd0fb88'
   storageTableDataContributor: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
-  // Owner, not Contributor: the Functions host's identity-based AzureWebJobsStorage is documented with Blob Data
-  // Owner (host locks are blob leases, host containers are created on demand) and the Flex Consumption platform
-  // reads the deployment package with the same identity. See docs/deploy.md.
+  // Owner, not Contributor: it is the role documented for the Functions host's identity-based AzureWebJobsStorage
+  // (host locks and timer state are blob leases in containers the host creates on demand). See docs/deploy.md.
   storageBlobDataOwner: 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
   keyVaultSecretsUser: '4633458b-17de-408a-b874-0445c86b69e6'
   monitoringMetricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb'
