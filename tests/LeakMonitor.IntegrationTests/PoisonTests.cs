@@ -35,6 +35,7 @@ public sealed class PoisonTests(AzuriteFixture azurite)
             });
             Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         }
+        await host.WaitForRegistryAsync(secrets.Length);
         var store = new DocumentStore(new StorageClients(host.Storage, new StorageNames(
             Microsoft.Extensions.Options.Options.Create(new Core.StorageOptions { Prefix = host.Prefix }))));
         var documents = host.Storage.Queues.GetQueueClient(host.Queue("Documents"));
