@@ -58,7 +58,7 @@ public sealed class Azurite : IAsyncDisposable
             progress.WriteLine($"leakmon: installing Azurite (npm ci in {root}) ...");
             await RunToEndAsync("npm", ["ci", "--no-audit", "--no-fund"], root, ct).ConfigureAwait(false);
         }
-        var (blob, queue, table) = ports ?? (FreePort(), FreePort(), FreePort());
+        var (blob, queue, table) = ports ?? (LoopbackPorts.Free(), LoopbackPorts.Free(), LoopbackPorts.Free());
         List<string> args =
         [
             "--blobHost", "127.0.0.1", "--queueHost", "127.0.0.1", "--tableHost", "127.0.0.1",
@@ -175,12 +175,6 @@ public sealed class Azurite : IAsyncDisposable
         return null;
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     private static bool IsListening(int port)
     {

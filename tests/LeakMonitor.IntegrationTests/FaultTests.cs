@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using LeakMonitor.Core.Fingerprints;
@@ -20,7 +19,7 @@ public sealed class FaultTests(ITestOutputHelper output)
     {
         // Its own Azurite on disk, so it can be stopped and restarted with its data, on the same ports.
         var location = Path.Combine(Path.GetTempPath(), "leakmon-fault-" + Guid.NewGuid().ToString("N"));
-        (int, int, int) ports = (FreePort(), FreePort(), FreePort());
+        (int, int, int) ports = (LoopbackPorts.Free(), LoopbackPorts.Free(), LoopbackPorts.Free());
         var azurite = await Azurite.StartAsync(location, ports, TextWriter.Null, default);
         try
         {
@@ -106,10 +105,4 @@ public sealed class FaultTests(ITestOutputHelper output)
         }
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using LeakMonitor.IntegrationTests.Infrastructure;
 using LeakMonitor.LocalHost;
 
@@ -19,7 +18,7 @@ public sealed class ServeCommandTests
             return;
         }
         var workDir = Directory.CreateTempSubdirectory("leakmon-serve-");
-        var port = FreePort();
+        var port = LoopbackPorts.Free();
         var cli = BuildOutput.Leakmon;
         var info = new ProcessStartInfo("dotnet") { WorkingDirectory = workDir.FullName, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var arg in new[] { cli, "serve", "--urls", $"http://127.0.0.1:{port}" })
@@ -98,10 +97,4 @@ public sealed class ServeCommandTests
         }
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

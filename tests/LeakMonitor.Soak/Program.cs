@@ -57,7 +57,7 @@ receiver.Map("/hook", async context =>
 });
 
 var apiKey = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
-var apiPort = FreePort();
+var apiPort = LoopbackPorts.Free();
 var configuration = LocalHostBuilder.BuildConfiguration(null, new Dictionary<string, string?>
 {
     ["AzureWebJobsStorage"] = azurite.ConnectionString,
@@ -175,12 +175,6 @@ static string P(double[] sorted, int percentile)
 static string Filler(int n)
     => string.Join('\n', Enumerable.Range(0, 20).Select(i => $"line {i}: user{n % 97}@example.com logged in from 10.{n % 255}.{i}.1 status=ok"));
 
-static int FreePort()
-{
-    using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-    listener.Start();
-    return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-}
 
 internal sealed record SoakOptions(int Documents, int Planted, double Rate, int ListingSize, int SampleSeconds, int DrainSeconds)
 {

@@ -1,6 +1,4 @@
-using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Sockets;
 using Azure.Data.Tables;
 using Azure.Storage.Queues;
 using LeakMonitor.Core;
@@ -49,7 +47,7 @@ public sealed class TestHost : IAsyncDisposable
     {
         var prefix = "t" + Guid.NewGuid().ToString("N")[..10];
         var apiKey = "test-api-key-" + prefix;
-        var port = FreePort();
+        var port = LoopbackPorts.Free();
         var settings = new Dictionary<string, string?>
         {
             ["AzureWebJobsStorage"] = storageConnectionString,
@@ -130,12 +128,6 @@ public sealed class TestHost : IAsyncDisposable
         return texts;
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     public async ValueTask DisposeAsync()
     {
