@@ -37,7 +37,8 @@ public sealed class HostPipelines(IOptions<CrawlOptions> options, TimeProvider t
             .Handle<HttpRequestException>()
             .Handle<TimeoutRejectedException>()
             .Handle<IOException>()
-            .HandleResult(r => IsTransient(r.StatusCode));
+            // A server asking for a longer pause than we wait inline is left alone until the next crawl.
+            .HandleResult(r => IsTransient(r.StatusCode) && !(RequestedDelay(r, time) > MaxRetryAfter));
         var pipeline = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = time, InstanceName = host }
             .AddTimeout(crawl.TotalTimeout)
             .AddRetry(new RetryStrategyOptions<HttpResponseMessage>
@@ -67,11 +68,13 @@ public sealed class HostPipelines(IOptions<CrawlOptions> options, TimeProvider t
         return new HostPolicy(host, pipeline, new PolitenessGate(crawl.MinRequestInterval, time));
     }
 
-    /// <summary>The server's Retry-After (seconds or a date), within reason; null = the default backoff.</summary>
+    /// <summary>The server's Retry-After (seconds or a date) when we honour it inline; null = the default backoff.</summary>
     internal static TimeSpan? RetryAfter(HttpResponseMessage? response, TimeProvider time)
+        => RequestedDelay(response, time) is { } d && d > TimeSpan.Zero && d <= MaxRetryAfter ? d : null;
+
+    private static TimeSpan? RequestedDelay(HttpResponseMessage? response, TimeProvider time)
     {
         var retryAfter = response?.Headers.RetryAfter;
-        var delay = retryAfter?.Delta ?? (retryAfter?.Date - time.GetUtcNow());
-        return delay is { } d && d > TimeSpan.Zero ? (d > MaxRetryAfter ? MaxRetryAfter : d) : null;
+        return retryAfter?.Delta ?? (retryAfter?.Date - time.GetUtcNow());
     }
 }

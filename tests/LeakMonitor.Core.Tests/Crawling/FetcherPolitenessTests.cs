@@ -68,6 +68,18 @@ public sealed class FetcherPolitenessTests
     }
 
     [Fact]
+    public async Task A_429_asking_for_more_than_a_minute_is_not_retried_inline_but_left_for_the_next_crawl()
+    {
+        var (fetcher, site) = Build((_, _) => new HttpResponseMessage(HttpStatusCode.TooManyRequests)
+            { Headers = { RetryAfter = new(TimeSpan.FromHours(1)) } }, TimeSpan.Zero);
+        var e = await Assert.ThrowsAsync<FetchException>(() =>
+            DriveAsync(fetcher.GetAsync(new FetchRequest(new Uri("https://busy.example/raw/1"), NoRobots), 1024, default)));
+        Assert.True(e.Retryable);
+        Assert.Contains("429", e.Message);
+        Assert.Single(site.Requests);
+    }
+
+    [Fact]
     public async Task Requests_to_one_host_are_spaced_by_the_minimum_interval_but_other_hosts_do_not_wait()
     {
         var (fetcher, site) = Build((_, _) => Text("ok"), TimeSpan.FromSeconds(10));
