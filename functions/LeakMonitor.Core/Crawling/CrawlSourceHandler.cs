@@ -259,7 +259,9 @@ public sealed class CrawlSourceHandler(
         DumpOutcome outcome;
         try
         {
-            outcome = await reader.ReadAsync(response.Body, dump.Format, cap, async (member, chunk, offset) =>
+            // No total deadline for a dump (it may rightly take minutes), but a stalled connection ends.
+            await using var body = new StallGuardStream(response.Body, options.RequestTimeout, time);
+            outcome = await reader.ReadAsync(body, dump.Format, cap, async (member, chunk, offset) =>
             {
                 chunks++;
                 var where = member is null ? $"{url.AbsoluteUri}#offset={offset}"

@@ -26,23 +26,24 @@ public static class FakeSites
         return $"<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>pastes</title>{items}</channel></rss>";
     }
 
-    /// <summary>A body that never ends (a "10 GB" dump); <paramref name="written"/> counts what was sent.</summary>
-    public static Func<HttpContext, Task> Endless(StrongBox<long> written) => async context =>
+    /// <summary>A body that never ends (a "10 GB" dump); <paramref name="abandoned"/> completes when the client hangs up.</summary>
+    public static Func<HttpContext, Task> Endless(TaskCompletionSource abandoned) => async context =>
     {
         context.Response.ContentType = "text/plain";
         var block = new byte[64 * 1024];
         block.AsSpan().Fill((byte)'A');
         try
         {
+            // Kestrel may accept writes for a moment after the peer closed, so the signal is RequestAborted.
             while (!context.RequestAborted.IsCancellationRequested)
             {
                 await context.Response.Body.WriteAsync(block, context.RequestAborted);
-                Interlocked.Add(ref written.Value, block.Length);
             }
         }
         catch (Exception e) when (e is OperationCanceledException or IOException or InvalidOperationException)
         {
         }
+        abandoned.TrySetResult();
     };
 
     /// <summary>gzip of <paramref name="bytes"/> zeros: a bomb (100 MiB is ~100 KB compressed).</summary>
@@ -71,10 +72,4 @@ public static class FakeSites
     }
 
     public static byte[] Utf8(string text) => Encoding.UTF8.GetBytes(text);
-}
-
-/// <summary>A mutable box shared with a request handler.</summary>
-public sealed class StrongBox<T>(T value)
-{
-    public T Value = value;
 }
