@@ -52,6 +52,61 @@ public sealed class DumpReaderTests
     }
 
     [Fact]
+    public async Task A_zip_bomb_stops_at_the_cap_of_decompressed_bytes_across_members()
+    {
+        var zip = new MemoryStream();
+        using (var archive = new ZipArchive(zip, ZipArchiveMode.Create, leaveOpen: true))
+        {
+            var zeros = new byte[1 << 20];
+            for (var member = 0; member < 3; member++)
+            {
+                await using var entry = archive.CreateEntry($"bomb{member}.bin", CompressionLevel.SmallestSize).Open();
+                for (var i = 0; i < 40; i++)
+                {
+                    await entry.WriteAsync(zeros); // 40 MiB per member, ~40 KB compressed
+                }
+            }
+        }
+        Assert.True(zip.Length < 1 << 20);
+        zip.Position = 0;
+        var members = new HashSet<string?>();
+        var outcome = await new DumpReader(new Chunker(1 << 20, 1 << 10)).ReadAsync(zip, "auto", 50L << 20,
+            (member, _, _) => { members.Add(member); return Task.CompletedTask; }, default);
+        Assert.True(outcome.Capped);
+        Assert.Equal(50L << 20, outcome.Bytes);
+        Assert.Equal(["bomb0.bin", "bomb1.bin"], members.Order());
+    }
+
+    [Fact]
+    public async Task A_zip_larger_than_the_cap_is_not_downloaded_past_it()
+    {
+        var random = new byte[300_000];
+        new Random(7).NextBytes(random);
+        var zip = new MemoryStream();
+        using (var archive = new ZipArchive(zip, ZipArchiveMode.Create, leaveOpen: true))
+        {
+            await using var entry = archive.CreateEntry("noise.bin", CompressionLevel.NoCompression).Open();
+            await entry.WriteAsync(random);
+        }
+        zip.Position = 0;
+        var outcome = await new DumpReader(new Chunker(1 << 16, 1 << 8)).ReadAsync(zip, "zip", 100_000,
+            (_, _, _) => Task.CompletedTask, default);
+        Assert.True(outcome.Capped);
+        Assert.Contains("zip is larger than 100000 bytes", outcome.CapReason);
+    }
+
+    [Fact]
+    public void Chunk_overlap_of_more_than_half_a_chunk_is_refused_at_start_with_the_setting_name()
+    {
+        var options = new CrawlOptions { ChunkBytes = 65536, ChunkOverlapBytes = 40000, SocksProxies = "socks5://127.0.0.1:9050,http://proxy:8080" };
+        var results = new List<System.ComponentModel.DataAnnotations.ValidationResult>();
+        Assert.False(System.ComponentModel.DataAnnotations.Validator.TryValidateObject(options,
+            new System.ComponentModel.DataAnnotations.ValidationContext(options), results, validateAllProperties: true));
+        Assert.Contains(results, r => r.ErrorMessage!.Contains("Crawl:ChunkOverlapBytes", StringComparison.Ordinal));
+        Assert.Contains(results, r => r.ErrorMessage!.Contains("'http://proxy:8080' is not a socks5://host:port URL", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Tar_gz_and_zip_members_are_read_with_their_names()
     {
         var tar = new MemoryStream();
