@@ -79,6 +79,15 @@ public sealed class AlertOptions
     [Range(2, 100_000)] public int DigestThreshold { get; set; } = 10;
 }
 
+/// <summary>GitHub token revocation (the optional <c>github</c> responder), from the <c>GitHub</c> section.</summary>
+public sealed class GitHubOptions
+{
+    public const string Section = "GitHub";
+
+    /// <summary>Base URL of GitHub's REST API; revocation posts to <c>{ApiBaseUrl}/credentials/revoke</c>.</summary>
+    [Required, Url] public string ApiBaseUrl { get; set; } = "https://api.github.com";
+}
+
 /// <summary>HTTP API access, from the <c>Api</c> section.</summary>
 public sealed class ApiOptions
 {

@@ -25,6 +25,7 @@ public static class LeakMonitorServices
         AddOptions<FingerprintOptions>(services, configuration, FingerprintOptions.Section);
         AddOptions<WebhookOptions>(services, configuration, WebhookOptions.Section);
         AddOptions<AlertOptions>(services, configuration, AlertOptions.Section);
+        AddOptions<GitHubOptions>(services, configuration, GitHubOptions.Section);
         AddOptions<OutboundOptions>(services, configuration, OutboundOptions.Section);
         AddOptions<ApiOptions>(services, configuration, ApiOptions.Section);
 
@@ -66,6 +67,13 @@ public static class LeakMonitorServices
             })
             .ConfigurePrimaryHttpMessageHandler(sp => sp.GetRequiredService<OutboundGuard>().CreateHandler());
 
+        services.AddHttpClient(GitHubRevoker.ClientName, client =>
+            {
+                client.DefaultRequestHeaders.UserAgent.ParseAdd("LeakMonitor-Revocation/1.0");
+                client.Timeout = Timeout.InfiniteTimeSpan;
+            })
+            .ConfigurePrimaryHttpMessageHandler(sp => sp.GetRequiredService<OutboundGuard>().CreateHandler());
+
         services.AddSingleton<Fetcher>();
         services.AddSingleton<CrawlScheduler>();
         services.AddSingleton<CrawlSourceHandler>();
@@ -75,6 +83,7 @@ public static class LeakMonitorServices
         services.AddSingleton(sp => new ChannelRateLimiter(sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<IOptions<AlertOptions>>().Value.ChannelInterval));
         services.AddSingleton<AlertSender>();
+        services.AddSingleton<GitHubRevoker>();
         services.AddSingleton<HitHandler>();
         services.AddSingleton<ApiAuth>();
         services.AddSingleton<ApiRequests>();

@@ -119,6 +119,13 @@ public sealed class IncidentsApi(ApiRequests requests, IncidentStore incidents, 
             error = i.WebhookError,
             answer = i.WebhookAnswer,
         },
+        revocation = i.RevocationAttempts == 0 ? null : new
+        {
+            revokedAt = i.RevokedAt,
+            attempts = i.RevocationAttempts,
+            statusCode = i.RevocationStatusCode,
+            error = i.RevocationError,
+        },
         alerts = new
         {
             channels = i.AlertedChannels.Split(',', StringSplitOptions.RemoveEmptyEntries)

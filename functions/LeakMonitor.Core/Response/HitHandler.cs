@@ -21,7 +21,7 @@ public sealed class AlertFailedException(string message) : Exception(message);
 /// is missing. Hits of one secret are handled one at a time in this process.
 /// </summary>
 public sealed class HitHandler(
-    RegistryStore registry, IncidentStore incidents, WebhookSender webhooks, AlertSender alerts,
+    RegistryStore registry, IncidentStore incidents, WebhookSender webhooks, AlertSender alerts, GitHubRevoker github,
     IOptions<AlertOptions> alertOptions, TimeProvider time, ILogger<HitHandler> logger)
 {
     public const string System = "leakmonitor";
@@ -46,11 +46,17 @@ public sealed class HitHandler(
         var acted = false;
         var rotation = await RotateAsync(incident, fingerprint, responders, ct).ConfigureAwait(false);
         acted |= rotation.Called;
+        acted |= await RevokeAsync(incident, fingerprint, responders, ct).ConfigureAwait(false);
         acted |= await AlertAsync(hit, incident, responders, rotation.Summary, ct).ConfigureAwait(false);
         if (rotation.Summary.State == RotationState.Failed)
         {
             ResponseLog.WebhookFailed(logger, incident.RowKey, incident.WebhookError);
             throw new WebhookFailedException($"Rotation webhook for incident {incident.RowKey} failed: {incident.WebhookError}");
+        }
+        if (responders.Any(r => r.Type == ResponderTypes.GitHub) && !incident.RevocationFinal)
+        {
+            ResponseLog.RevocationFailed(logger, incident.RowKey, incident.RevocationError);
+            throw new WebhookFailedException($"GitHub revocation for incident {incident.RowKey} failed: {incident.RevocationError}");
         }
         if (!acted)
         {
@@ -163,6 +169,28 @@ public sealed class HitHandler(
             return (new RotationSummary(RotationState.Rotated, $"answered {outcome.StatusCode}"), true);
         }
         return (new RotationSummary(RotationState.Failed, outcome.Error), true);
+    }
+
+    /// <summary>Revokes a leaked GitHub token once per incident, when the github responder is configured.</summary>
+    private async Task<bool> RevokeAsync(IncidentEntity incident, FingerprintEntity fingerprint, List<Responder> responders,
+        CancellationToken ct)
+    {
+        if (!responders.Any(r => r.Type == ResponderTypes.GitHub) || incident.RevocationFinal)
+        {
+            return false;
+        }
+        var outcome = await github.RevokeAsync(incident, fingerprint, ct).ConfigureAwait(false);
+        incident.RevocationAttempts++;
+        incident.RevocationStatusCode = outcome.StatusCode;
+        incident.RevocationError = outcome.Error;
+        incident.RevocationFinal = outcome.Final;
+        if (outcome.Revoked)
+        {
+            incident.RevokedAt = time.GetUtcNow();
+        }
+        await incidents.UpdateAsync(incident, ct).ConfigureAwait(false);
+        ResponseLog.RevocationOutcome(logger, incident.RowKey, outcome.Revoked, outcome.StatusCode ?? 0, outcome.Error);
+        return outcome.StatusCode is not null;
     }
 
     /// <summary>Alerts every channel not yet alerted for this incident; true when anything was sent.</summary>

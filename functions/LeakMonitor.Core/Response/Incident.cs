@@ -41,6 +41,14 @@ public sealed class IncidentEntity : ITableEntity
     /// <summary>The first bytes of the endpoint's answer (what the owner's rotation service said).</summary>
     public string WebhookAnswer { get; set; } = "";
 
+    // GitHub token revocation (the github responder).
+    public DateTimeOffset? RevokedAt { get; set; }
+    public int RevocationAttempts { get; set; }
+    public int? RevocationStatusCode { get; set; }
+    public string RevocationError { get; set; } = "";
+    /// <summary>True once retrying cannot change the outcome (revoked, or not applicable to this leak).</summary>
+    public bool RevocationFinal { get; set; }
+
     /// <summary>Responder keys (<see cref="Responder.Key"/>) that alerted for this incident, comma separated.</summary>
     public string AlertedChannels { get; set; } = "";
     /// <summary>Set when the alert went out as part of a document digest (a flood) instead of on its own.</summary>

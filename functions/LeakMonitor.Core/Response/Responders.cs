@@ -24,8 +24,10 @@ public static class ResponderTypes
     public const string Slack = "slack";
     /// <summary>A Teams Workflows webhook: Adaptive Card.</summary>
     public const string Teams = "teams";
+    /// <summary>GitHub credential revocation for GitHub tokens (no URL: <c>GitHub:ApiBaseUrl</c> is used).</summary>
+    public const string GitHub = "github";
 
-    public static readonly string[] All = [Webhook, Slack, Teams];
+    public static readonly string[] All = [Webhook, Slack, Teams, GitHub];
 
     public static bool IsAlertChannel(string type) => type is Slack or Teams;
 }
@@ -71,6 +73,14 @@ public static class Responders
             if (r is null || !ResponderTypes.All.Contains(r.Type))
             {
                 errors[$"responders[{i}].type"] = [$"must be one of {string.Join(", ", ResponderTypes.All)}"];
+                continue;
+            }
+            if (r.Type == ResponderTypes.GitHub)
+            {
+                if (r.Url is not null)
+                {
+                    errors[$"responders[{i}].url"] = ["must be omitted for github: the GitHub API base URL is a setting"];
+                }
                 continue;
             }
             // Slack and Teams URLs go through the same SSRF guard as webhooks: https to a public address.

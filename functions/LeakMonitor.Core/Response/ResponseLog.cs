@@ -47,4 +47,13 @@ internal static partial class ResponseLog
     [LoggerMessage(EventId = 3010, EventName = "IncidentResolvedHitIgnored", Level = LogLevel.Information,
         Message = "Incident {IncidentId} is resolved; hit of document {DocumentId} recorded, no action")]
     public static partial void IncidentResolved(ILogger logger, string incidentId, string documentId);
+
+    [LoggerMessage(EventId = 3011, EventName = "GitHubRevocation", Level = LogLevel.Information,
+        Message = "Incident {IncidentId}: GitHub revocation revoked={Revoked} status={StatusCode} {Reason}")]
+    public static partial void RevocationOutcome(ILogger logger, string incidentId, bool revoked, int statusCode,
+        string reason);
+
+    [LoggerMessage(EventId = 3012, EventName = "GitHubRevocationFailed", Level = LogLevel.Warning,
+        Message = "Incident {IncidentId}: GitHub revocation failed, the hit will be retried: {Reason}")]
+    public static partial void RevocationFailed(ILogger logger, string incidentId, string reason);
 }
