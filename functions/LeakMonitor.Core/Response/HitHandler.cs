@@ -130,7 +130,7 @@ public sealed class HitHandler(
             return (new RotationSummary(RotationState.Rotated, $"answered {incident.WebhookStatusCode}"), false);
         }
         SetStatus(incident, IncidentStatus.Rotating);
-        await incidents.UpdateAsync(incident, ct).ConfigureAwait(false);
+        await incidents.SaveHandlerChangesAsync(incident, ct).ConfigureAwait(false);
 
         var body = JsonSerializer.SerializeToUtf8Bytes(new
         {
@@ -162,7 +162,7 @@ public sealed class HitHandler(
         {
             SetStatus(incident, IncidentStatus.RotationFailed);
         }
-        await incidents.UpdateAsync(incident, ct).ConfigureAwait(false);
+        await incidents.SaveHandlerChangesAsync(incident, ct).ConfigureAwait(false);
         if (outcome.Delivered)
         {
             ResponseLog.WebhookDelivered(logger, incident.RowKey, outcome.StatusCode ?? 0);
@@ -188,7 +188,7 @@ public sealed class HitHandler(
         {
             incident.RevokedAt = time.GetUtcNow();
         }
-        await incidents.UpdateAsync(incident, ct).ConfigureAwait(false);
+        await incidents.SaveHandlerChangesAsync(incident, ct).ConfigureAwait(false);
         ResponseLog.RevocationOutcome(logger, incident.RowKey, outcome.Revoked, outcome.StatusCode ?? 0, outcome.Error);
         return outcome.StatusCode is not null;
     }
@@ -232,7 +232,7 @@ public sealed class HitHandler(
                 }
                 incident.DigestDocumentId = hit.DocumentId;
                 incident.MarkAlerted(channel.Key);
-                await incidents.UpdateAsync(incident, ct).ConfigureAwait(false);
+                await incidents.SaveHandlerChangesAsync(incident, ct).ConfigureAwait(false);
             }
             if (!incident.HasAlerted(channel.Key))
             {
@@ -256,13 +256,13 @@ public sealed class HitHandler(
                 incident.MarkAlerted(escalationKey);
                 incident.EscalatedAt ??= time.GetUtcNow();
             }
-            await incidents.UpdateAsync(incident, ct).ConfigureAwait(false);
+            await incidents.SaveHandlerChangesAsync(incident, ct).ConfigureAwait(false);
             sent = true;
         }
         if (failures.Count > 0)
         {
             incident.AlertError = string.Join("; ", failures);
-            await incidents.UpdateAsync(incident, ct).ConfigureAwait(false);
+            await incidents.SaveHandlerChangesAsync(incident, ct).ConfigureAwait(false);
             if (rotation.State != RotationState.Failed)
             {
                 throw new AlertFailedException($"Alerts for incident {incident.RowKey} failed: {incident.AlertError}");

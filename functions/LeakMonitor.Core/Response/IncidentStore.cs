@@ -72,6 +72,39 @@ public sealed class IncidentStore(StorageClients clients)
         incident.ETag = response.Headers.ETag ?? ETag.All;
     }
 
+    /// <summary>
+    /// Saves the hit handler's changes. If a person acknowledged or resolved the incident meanwhile (412), their
+    /// fields are taken over and the save is repeated, so neither side's outcome is lost (hits of one secret are
+    /// serialised in-process, so the API is the only other writer there).
+    /// </summary>
+    public async Task SaveHandlerChangesAsync(IncidentEntity incident, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await UpdateAsync(incident, ct).ConfigureAwait(false);
+                return;
+            }
+            catch (RequestFailedException e) when (e.Status == 412 && attempt < 5)
+            {
+                var fresh = await GetAsync(incident.PartitionKey, incident.RowKey, ct).ConfigureAwait(false)
+                    ?? throw new InvalidOperationException($"Incident {incident.RowKey} disappeared.", e);
+                if (!IncidentStatus.IsAutomatic(fresh.Status))
+                {
+                    incident.Status = fresh.Status;
+                    incident.StatusChangedAt = fresh.StatusChangedAt;
+                    incident.StatusChangedBy = fresh.StatusChangedBy;
+                }
+                incident.AcknowledgedAt = fresh.AcknowledgedAt;
+                incident.AcknowledgedBy = fresh.AcknowledgedBy;
+                incident.ResolvedAt = fresh.ResolvedAt;
+                incident.ResolvedBy = fresh.ResolvedBy;
+                incident.ETag = fresh.ETag;
+            }
+        }
+    }
+
     public async Task<List<IncidentEntity>> ListAsync(string team, CancellationToken ct)
     {
         var table = await Incidents.ConfigureAwait(false);
