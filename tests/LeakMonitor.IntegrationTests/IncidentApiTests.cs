@@ -29,6 +29,15 @@ public sealed class IncidentApiTests(AzuriteFixture azurite)
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
         Assert.Equal("application/problem+json", bad.Content.Headers.ContentType?.MediaType);
 
+        // The same document matched again an hour later moves its occurrence's last seen, and alerts nobody.
+        var again = ResponseDriver.Hit(secretId, "doc1") with { SeenAt = ResponseDriver.Hit(secretId, "doc1").SeenAt.AddHours(1) };
+        await ResponseDriver.SendAsync(host, [again]);
+        var occurrence = await Eventually.UntilAsync(
+            async () => (await host.Api.GetFromJsonAsync<JsonElement>($"incidents/{id}")).GetProperty("occurrences")[0],
+            o => o.GetProperty("lastSeenAt").GetDateTimeOffset() == again.SeenAt, Deadline, "last seen to move");
+        Assert.Equal(again.SeenAt.AddHours(-1), occurrence.GetProperty("firstSeenAt").GetDateTimeOffset());
+        Assert.Single(receiver.Requests(ScriptedReceiver.Rotate));
+
         var acknowledged = await Transition(host, id, "acknowledge", HttpStatusCode.OK);
         Assert.Equal("acknowledged", acknowledged.GetProperty("status").GetString());
         Assert.Equal("team:blue-team", acknowledged.GetProperty("acknowledged").GetProperty("by").GetString());

@@ -71,7 +71,9 @@ public sealed class HitHandler(
         if (occurrence is not null
             && await incidents.GetAsync(hit.Team, occurrence.IncidentId, ct).ConfigureAwait(false) is { } known)
         {
-            return known; // a redelivered hit: the same incident, nothing new to record
+            // A redelivered hit (same time: nothing changes) or the same document matched again (last seen moves).
+            await incidents.TouchOccurrenceAsync(occurrence, hit.SeenAt, ct).ConfigureAwait(false);
+            return known;
         }
         var generation = await incidents.GetGenerationAsync(hit.Team, hit.FingerprintId, ct).ConfigureAwait(false);
         var id = IncidentStore.IdFor(hit.Team, hit.FingerprintId, generation);

@@ -138,6 +138,29 @@ public sealed class IncidentStore(StorageClients clients)
         }
     }
 
+    /// <summary>
+    /// Widens an occurrence's first/last seen to include a later (or earlier) sighting of the same document. A
+    /// redelivered hit carries the same time and changes nothing; a concurrent widening (412) is left to win.
+    /// </summary>
+    public async Task TouchOccurrenceAsync(OccurrenceEntity occurrence, DateTimeOffset seenAt, CancellationToken ct)
+    {
+        if (seenAt <= occurrence.LastSeenAt && seenAt >= occurrence.FirstSeenAt)
+        {
+            return;
+        }
+        occurrence.LastSeenAt = seenAt > occurrence.LastSeenAt ? seenAt : occurrence.LastSeenAt;
+        occurrence.FirstSeenAt = seenAt < occurrence.FirstSeenAt ? seenAt : occurrence.FirstSeenAt;
+        var table = await Occurrences.ConfigureAwait(false);
+        try
+        {
+            await table.UpdateEntityAsync(occurrence, occurrence.ETag, TableUpdateMode.Replace, ct).ConfigureAwait(false);
+        }
+        catch (RequestFailedException e) when (e.Status == 412)
+        {
+            // Someone else recorded a sighting meanwhile; first/last seen are best effort, not worth a retry.
+        }
+    }
+
     public async Task<List<OccurrenceEntity>> ListOccurrencesAsync(IncidentEntity incident, CancellationToken ct)
     {
         var table = await Occurrences.ConfigureAwait(false);
