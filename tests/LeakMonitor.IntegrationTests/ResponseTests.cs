@@ -205,4 +205,34 @@ public sealed class ResponseTests(AzuriteFixture azurite, ITestOutputHelper outp
         Assert.DoesNotContain(receiver.Server.Requests, r => secrets.Any(s => Encoding.UTF8.GetString(r.Body).Contains(s, StringComparison.Ordinal)));
         Assert.DoesNotContain(host.Logs.Lines, l => secrets.Any(s => l.Contains(s, StringComparison.Ordinal)));
     }
+
+    [Fact]
+    public async Task A_flood_whose_rotations_all_fail_escalates_once_per_channel_and_parks_every_hit()
+    {
+        const int Secrets = 12;
+        await using var host = await TestHost.StartAsync(azurite);
+        await using var receiver = await ScriptedReceiver.StartAsync();
+        receiver.Script(ScriptedReceiver.Rotate, ScriptedReceiver.Status(503));
+        var ids = new List<string>();
+        for (var i = 0; i < Secrets; i++)
+        {
+            ids.Add(await ResponseDriver.RegisterAsync(host, $"account {i}", $"flood_{i:D2}_{Guid.NewGuid():N}", ResponseDriver.AllResponders(receiver)));
+        }
+        await ResponseDriver.SendAsync(host, ids.Select((id, i) => ResponseDriver.Hit(id, "combo", line: i + 1, documentHits: Secrets)));
+
+        var poison = host.Queue("Hits") + "-poison";
+        await Eventually.UntilAsync(() => host.QueueLengthAsync(poison), n => n == Secrets, Deadline, "every hit to reach hits-poison");
+        var slack = receiver.Requests(ScriptedReceiver.Slack).Select(r => JsonDocument.Parse(r.Body).RootElement.GetProperty("text").GetString()!).ToList();
+        var teams = receiver.Requests(ScriptedReceiver.Teams);
+        output.WriteLine($"{Secrets} secrets, all rotations failing: rotation requests {receiver.Requests(ScriptedReceiver.Rotate).Count}, Slack {slack.Count}, Teams {teams.Count}, poison {Secrets}");
+        Assert.Equal(2, slack.Count);
+        Assert.Single(slack, t => t.StartsWith($"{Secrets} registered secrets", StringComparison.Ordinal));
+        Assert.Single(slack, t => t.StartsWith("Rotation failed for secrets leaked in one document", StringComparison.Ordinal)
+            && t.Contains("ROTATION FAILED", StringComparison.Ordinal));
+        Assert.Equal(2, teams.Count);
+        Assert.Equal(Secrets * 3 * 4, receiver.Requests(ScriptedReceiver.Rotate).Count); // 3 deliveries × (1 + 3 retries)
+        var failed = await ResponseDriver.IncidentsAsync(host, "?status=rotation-failed");
+        Assert.Equal(Secrets, failed.GetArrayLength());
+        Assert.All(failed.EnumerateArray(), i => Assert.Equal(3, i.GetProperty("webhook").GetProperty("attempts").GetInt32()));
+    }
 }

@@ -31,6 +31,8 @@ public enum RotationState
     Rotated,
     Failed,
     PerSecret,
+    /// <summary>In a digest: at least one of the document's secrets could not be rotated.</summary>
+    SomeFailed,
 }
 
 public sealed record RotationSummary(RotationState State, string Detail)
@@ -42,6 +44,8 @@ public sealed record RotationSummary(RotationState State, string Detail)
         RotationState.Rotated => $"Rotation webhook called: {Detail}.",
         RotationState.Failed => $"ROTATION FAILED ({Detail}). Rotate or revoke this secret by hand now; " +
             "LeakMonitor keeps retrying.",
+        RotationState.SomeFailed => $"ROTATION FAILED for at least one of these secrets ({Detail}). Rotate or revoke " +
+            "them by hand now (GET /api/incidents?status=rotation-failed lists them); LeakMonitor keeps retrying.",
         RotationState.PerSecret => "Rotation webhooks are called per secret; each incident records its outcome.",
         _ => "No rotation webhook is configured for this secret: rotate or revoke it by hand.",
     };

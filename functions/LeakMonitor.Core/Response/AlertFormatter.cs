@@ -17,6 +17,8 @@ public static class AlertFormatter
 
     public static string Title(Alert a) => a.Kind switch
     {
+        AlertKind.Digest when a.Rotation.State == RotationState.SomeFailed =>
+            $"Rotation failed for secrets leaked in one document ({a.DocumentHits} registered secrets of team {a.Team})",
         AlertKind.Digest => $"{a.DocumentHits} registered secrets of team {a.Team} leaked in one document",
         AlertKind.RotationFailed => $"Rotation failed for leaked secret \"{Truncate(a.Label, 100)}\"",
         _ => a.Rotation.State == RotationState.Failed
@@ -106,7 +108,7 @@ public static class AlertFormatter
                 new JsonObject
                 {
                     ["type"] = "TextBlock", ["text"] = a.Rotation.Text, ["wrap"] = true,
-                    ["color"] = a.Rotation.State == RotationState.Failed ? "Attention" : "Default",
+                    ["color"] = a.Rotation.State is RotationState.Failed or RotationState.SomeFailed ? "Attention" : "Default",
                 },
                 new JsonObject { ["type"] = "FactSet", ["facts"] = facts },
                 new JsonObject

@@ -209,29 +209,13 @@ public sealed class HitHandler(
             if (flood && !incident.HasAlerted(channel.Key))
             {
                 // The document's digest stands for this secret's alert on this channel.
-                var digest = await incidents.ClaimDigestAsync(new DigestEntity
+                var digestAlert = NewAlert(AlertKind.Digest, incident, hit, new RotationSummary(RotationState.PerSecret, ""));
+                var outcome = await DigestAsync(hit, incident, channel, channel.Key, digestAlert, failures, ct).ConfigureAwait(false);
+                if (outcome == DigestOutcome.Failed)
                 {
-                    PartitionKey = $"{hit.Team}|{hit.DocumentId}",
-                    RowKey = channel.Key,
-                    OwnerFingerprintId = hit.FingerprintId,
-                    Hits = hit.DocumentHits,
-                }, ct).ConfigureAwait(false);
-                if (digest.OwnerFingerprintId == hit.FingerprintId && digest.SentAt is null)
-                {
-                    var digestAlert = NewAlert(AlertKind.Digest, incident, hit, new RotationSummary(RotationState.PerSecret, ""))
-                        with { Url = hit.Url, SourceId = hit.SourceId, DocumentHits = digest.Hits };
-                    if (!await SendAsync(channel, digestAlert, incident, failures, ct).ConfigureAwait(false))
-                    {
-                        continue;
-                    }
-                    await incidents.MarkDigestSentAsync(digest, time.GetUtcNow(), ct).ConfigureAwait(false);
-                    sent = true;
+                    continue;
                 }
-                else if (digest.OwnerFingerprintId != hit.FingerprintId)
-                {
-                    ResponseLog.DigestLeftToOwner(logger, incident.RowKey, hit.DocumentId, channel.Type,
-                        digest.OwnerFingerprintId);
-                }
+                sent |= outcome == DigestOutcome.Sent;
                 incident.DigestDocumentId = hit.DocumentId;
                 incident.MarkAlerted(channel.Key);
                 await incidents.SaveHandlerChangesAsync(incident, ct).ConfigureAwait(false);
@@ -240,9 +224,25 @@ public sealed class HitHandler(
             {
                 alert = NewAlert(AlertKind.Leak, incident, hit, rotation);
             }
+            else if (rotation.State == RotationState.Failed && !incident.HasAlerted(escalationKey) && flood)
+            {
+                // In a flood, failed rotations escalate once per document and channel too, not once per secret.
+                var escalation = NewAlert(AlertKind.Digest, incident, hit,
+                    new RotationSummary(RotationState.SomeFailed, rotation.Detail));
+                var outcome = await DigestAsync(hit, incident, channel, escalationKey, escalation, failures, ct).ConfigureAwait(false);
+                if (outcome == DigestOutcome.Failed)
+                {
+                    continue;
+                }
+                sent |= outcome == DigestOutcome.Sent;
+                incident.MarkAlerted(escalationKey);
+                incident.EscalatedAt ??= time.GetUtcNow();
+                await incidents.SaveHandlerChangesAsync(incident, ct).ConfigureAwait(false);
+                continue;
+            }
             else if (rotation.State == RotationState.Failed && !incident.HasAlerted(escalationKey))
             {
-                // Alerted before the rotation failed (or in a digest): the failure gets its own escalation.
+                // Alerted before the rotation failed: the failure gets its own escalation.
                 alert = NewAlert(AlertKind.RotationFailed, incident, hit, rotation);
             }
             if (alert is null || !await SendAsync(channel, alert, incident, failures, ct).ConfigureAwait(false))
@@ -271,6 +271,46 @@ public sealed class HitHandler(
             }
         }
         return sent;
+    }
+
+    private enum DigestOutcome
+    {
+        Sent,
+        LeftToOwner,
+        AlreadySent,
+        Failed,
+    }
+
+    /// <summary>
+    /// One message per (team, document, channel, purpose): the first hit to claim it owns it and sends it (again on
+    /// its own retries, until it succeeds); every other hit of the document leaves it to the owner.
+    /// </summary>
+    private async Task<DigestOutcome> DigestAsync(HitMessage hit, IncidentEntity incident, Responder channel, string rowKey,
+        Alert alert, List<string> failures, CancellationToken ct)
+    {
+        var digest = await incidents.ClaimDigestAsync(new DigestEntity
+        {
+            PartitionKey = $"{hit.Team}|{hit.DocumentId}",
+            RowKey = rowKey,
+            OwnerFingerprintId = hit.FingerprintId,
+            Hits = hit.DocumentHits,
+        }, ct).ConfigureAwait(false);
+        if (digest.OwnerFingerprintId != hit.FingerprintId)
+        {
+            ResponseLog.DigestLeftToOwner(logger, incident.RowKey, hit.DocumentId, channel.Type, digest.OwnerFingerprintId);
+            return DigestOutcome.LeftToOwner;
+        }
+        if (digest.SentAt is not null)
+        {
+            return DigestOutcome.AlreadySent;
+        }
+        var message = alert with { Url = hit.Url, SourceId = hit.SourceId, DocumentHits = digest.Hits };
+        if (!await SendAsync(channel, message, incident, failures, ct).ConfigureAwait(false))
+        {
+            return DigestOutcome.Failed;
+        }
+        await incidents.MarkDigestSentAsync(digest, time.GetUtcNow(), ct).ConfigureAwait(false);
+        return DigestOutcome.Sent;
     }
 
     private async Task<bool> SendAsync(Responder channel, Alert alert, IncidentEntity incident, List<string> failures,

@@ -23,6 +23,7 @@ public sealed class AlertFormatterTests
         { AlertKind.Leak, RotationState.NotConfigured },
         { AlertKind.RotationFailed, RotationState.Failed },
         { AlertKind.Digest, RotationState.PerSecret },
+        { AlertKind.Digest, RotationState.SomeFailed },
     };
 
     [Theory]
