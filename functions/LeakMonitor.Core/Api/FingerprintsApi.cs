@@ -46,6 +46,13 @@ public sealed class FingerprintsApi(
             {
                 errors[field] = messages;
             }
+            // One rotation call per leak: several webhooks would each need their own outcome and escalation.
+            var webhooks = (body.Responders ?? []).Where(r => r?.Type == ResponderTypes.Webhook).Select(r => r!.Url)
+                .Append(string.IsNullOrEmpty(body.WebhookUrl) ? null : body.WebhookUrl).OfType<string>().Distinct().Count();
+            if (webhooks > 1)
+            {
+                errors["responders"] = ["at most one rotation webhook per secret (webhookUrl or a responder of type webhook)"];
+            }
             if (errors.Count > 0)
             {
                 return Problems.Invalid(errors);

@@ -261,6 +261,11 @@ public sealed class HitHandler(
             await incidents.SaveHandlerChangesAsync(incident, ct).ConfigureAwait(false);
             sent = true;
         }
+        if (failures.Count == 0 && sent && incident.AlertError.Length > 0)
+        {
+            incident.AlertError = ""; // an earlier failure was made good
+            await incidents.SaveHandlerChangesAsync(incident, ct).ConfigureAwait(false);
+        }
         if (failures.Count > 0)
         {
             incident.AlertError = string.Join("; ", failures);
