@@ -7,4 +7,5 @@ var root = new RootCommand(
 root.Subcommands.Add(FingerprintCommand.Create());
 root.Subcommands.Add(ScanCommand.Create());
 root.Subcommands.Add(ServeCommand.Create());
+root.Subcommands.Add(PoisonCommand.Create());
 return await root.Parse(args).InvokeAsync();

@@ -34,6 +34,7 @@ public static class LeakMonitorServices
         services.AddSingleton<StorageNames>();
         services.AddSingleton<StorageClients>();
         services.AddSingleton<MessageQueue>();
+        services.AddSingleton<PoisonQueues>();
         services.AddSingleton<DocumentStore>();
         services.AddSingleton<RegistryStore>();
         services.AddSingleton<IncidentStore>();
@@ -42,17 +43,11 @@ public static class LeakMonitorServices
         services.AddSingleton(sp => FingerprintKeys.From(sp.GetRequiredService<IOptions<FingerprintOptions>>()));
         services.AddSingleton(sp => new WebhookSigner(
             FingerprintKeys.DecodeKey(sp.GetRequiredService<IOptions<WebhookOptions>>().Value.SigningKey,
-                "Webhooks:SigningKey") ?? WebhookSigner.DevelopmentKey));
+                "Webhooks:SigningKey", minBytes: 32, typeof(WebhookOptions)) ?? WebhookSigner.DevelopmentKey));
         services.AddSingleton(sp => new OutboundGuard(sp.GetRequiredService<IOptions<OutboundOptions>>().Value.AllowedHosts));
 
-        services.AddHttpClient(Fetcher.ClientName, (sp, client) =>
-            {
-                var crawl = sp.GetRequiredService<IOptions<CrawlOptions>>().Value;
-                client.DefaultRequestHeaders.UserAgent.ParseAdd(
-                    crawl.Contact.Length > 0 ? $"{crawl.UserAgent} contact:{crawl.Contact}" : crawl.UserAgent);
-                client.Timeout = Timeout.InfiniteTimeSpan; // the Polly pipeline owns timeouts
-            })
-            .ConfigurePrimaryHttpMessageHandler(sp => sp.GetRequiredService<OutboundGuard>().CreateHandler());
+        services.AddSingleton<CrawlerHttp>();
+        services.AddSingleton<HostPipelines>();
         services.AddHttpClient(WebhookSender.ClientName, client =>
             {
                 client.DefaultRequestHeaders.UserAgent.ParseAdd("LeakMonitor-Webhook/1.0");

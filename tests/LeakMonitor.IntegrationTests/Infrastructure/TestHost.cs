@@ -1,6 +1,4 @@
-using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Sockets;
 using Azure.Data.Tables;
 using Azure.Storage.Queues;
 using LeakMonitor.Core;
@@ -41,14 +39,18 @@ public sealed class TestHost : IAsyncDisposable
     public StorageAccount Storage => host.Services.GetRequiredService<StorageAccount>();
     public string Queue(string name) => Settings[$"Queues:{name}"]!;
 
-    public static async Task<TestHost> StartAsync(AzuriteFixture azurite, Action<Dictionary<string, string?>>? configure = null)
+    public static Task<TestHost> StartAsync(AzuriteFixture azurite, Action<Dictionary<string, string?>>? configure = null)
+        => StartAsync(azurite.ConnectionString, configure);
+
+    public static async Task<TestHost> StartAsync(string storageConnectionString,
+        Action<Dictionary<string, string?>>? configure = null)
     {
         var prefix = "t" + Guid.NewGuid().ToString("N")[..10];
         var apiKey = "test-api-key-" + prefix;
-        var port = FreePort();
+        var port = LoopbackPorts.Free();
         var settings = new Dictionary<string, string?>
         {
-            ["AzureWebJobsStorage"] = azurite.ConnectionString,
+            ["AzureWebJobsStorage"] = storageConnectionString,
             ["Storage:Prefix"] = prefix,
             ["Queues:CrawlJobs"] = $"{prefix}-crawl-jobs",
             ["Queues:Documents"] = $"{prefix}-documents",
@@ -76,6 +78,12 @@ public sealed class TestHost : IAsyncDisposable
         await host.StartAsync();
         return new TestHost(host, prefix, settings, new Uri(urls + "/api/"), apiKey, logs);
     }
+
+    /// <summary>Waits until the matcher's in-memory index holds <paramref name="count"/> fingerprints (it refreshes
+    /// on a timer), so documents sent next are matched against all of them.</summary>
+    public Task WaitForRegistryAsync(int count)
+        => Eventually.UntilAsync(() => Services.GetRequiredService<Core.Detection.RegistryIndex>().GetAsync(default),
+            index => index.Count == count, TimeSpan.FromSeconds(30), $"the matcher's index to hold {count} fingerprints");
 
     /// <summary>Every message text in this host's queues (and their poison twins).</summary>
     public async Task<List<string>> PeekAllQueuesAsync()
@@ -120,12 +128,6 @@ public sealed class TestHost : IAsyncDisposable
         return texts;
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     public async ValueTask DisposeAsync()
     {
