@@ -73,8 +73,8 @@ public sealed class PoisonTests(AzuriteFixture azurite)
         // The replayed document leaks secrets[0] again: an incident is per secret, so it adds an occurrence to that
         // secret's incident instead of a second rotation call.
         var incidents = await host.Api.GetFromJsonAsync<JsonElement>("incidents");
-        var first = incidents.EnumerateArray().Single(i => i.GetProperty("label").GetString() == "secret-0").GetProperty("id").GetString();
-        await Eventually.UntilAsync(() => host.Api.GetFromJsonAsync<JsonElement>($"incidents/{first}"),
+        var firstIncident = incidents.EnumerateArray().Single(i => i.GetProperty("label").GetString() == "secret-0").GetProperty("id").GetString();
+        await Eventually.UntilAsync(() => host.Api.GetFromJsonAsync<JsonElement>($"incidents/{firstIncident}"),
             i => i.GetProperty("occurrences").GetArrayLength() == 2, TimeSpan.FromSeconds(60),
             "the replayed document to add its occurrence");
         Assert.Equal(2, receiver.Requests.Count(r => r.Path == "/hook"));
