@@ -149,6 +149,13 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
       // ApiOptions
       Api__BootstrapKey: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=${secretNames.apiBootstrapKey})'
       Api__BootstrapTeam: 'default'
+      // AlertOptions
+      Alerts__Timeout: '00:00:10'
+      Alerts__MaxRetries: '3'
+      Alerts__ChannelInterval: '00:00:01'
+      Alerts__DigestThreshold: '10'
+      // GitHubOptions
+      GitHub__ApiBaseUrl: 'https://api.github.com'
       // OutboundOptions: empty in production (https to public addresses only).
       Outbound__AllowedHosts: ''
     }

@@ -1,11 +1,17 @@
 using LeakMonitor.Core.Fingerprints;
 using LeakMonitor.Core.Http;
 using LeakMonitor.Core.Registry;
+using LeakMonitor.Core.Response;
 using Microsoft.AspNetCore.Http;
 
 namespace LeakMonitor.Core.Api;
 
-public sealed record RegisterFingerprintRequest(string? Label, string? Fingerprint, int? Length, string? WebhookUrl);
+/// <summary>
+/// A registration. <c>webhookUrl</c> (the rotation webhook) is kept for existing clients; <c>responders</c> adds
+/// Slack, Teams or more webhooks: <c>[{"type": "webhook" | "slack" | "teams", "url": "https://…"}]</c>.
+/// </summary>
+public sealed record RegisterFingerprintRequest(
+    string? Label, string? Fingerprint, int? Length, string? WebhookUrl, List<Responder?>? Responders = null);
 
 /// <summary><c>/api/fingerprints</c>: register, list and delete a team's fingerprints (never plaintext).</summary>
 public sealed class FingerprintsApi(
@@ -36,6 +42,17 @@ public sealed class FingerprintsApi(
             {
                 errors["webhookUrl"] = [urlError];
             }
+            foreach (var (field, messages) in Response.Responders.Validate(body.Responders, guard))
+            {
+                errors[field] = messages;
+            }
+            // One rotation call per leak: several webhooks would each need their own outcome and escalation.
+            var webhooks = (body.Responders ?? []).Where(r => r?.Type == ResponderTypes.Webhook).Select(r => r!.Url)
+                .Append(string.IsNullOrEmpty(body.WebhookUrl) ? null : body.WebhookUrl).OfType<string>().Distinct().Count();
+            if (webhooks > 1)
+            {
+                errors["responders"] = ["at most one rotation webhook per secret (webhookUrl or a responder of type webhook)"];
+            }
             if (errors.Count > 0)
             {
                 return Problems.Invalid(errors);
@@ -50,6 +67,7 @@ public sealed class FingerprintsApi(
                 StoredHash = Convert.ToBase64String(System.Security.Cryptography.HMACSHA256.HashData(keys.Pepper, hash)),
                 Length = body.Length!.Value,
                 WebhookUrl = body.WebhookUrl ?? "",
+                Responders = body.Responders is { Count: > 0 } list ? Response.Responders.Serialize(list!) : "",
                 CreatedAt = time.GetUtcNow(),
             };
             await registry.AddFingerprintAsync(entity, ct).ConfigureAwait(false);
@@ -69,6 +87,10 @@ public sealed class FingerprintsApi(
                 ? Results.NoContent()
                 : Problems.NotFound("Fingerprint", id));
 
+    /// <summary>A Slack or Teams webhook URL is itself a credential (anyone holding it can post): show its host only.</summary>
+    private static string? MaskChannelUrl(string? url)
+        => Uri.TryCreate(url, UriKind.Absolute, out var uri) ? $"{uri.Scheme}://{uri.Authority}/…" : null;
+
     private static object FingerprintView(FingerprintEntity f) => new
     {
         id = f.RowKey,
@@ -76,6 +98,8 @@ public sealed class FingerprintsApi(
         version = f.Version,
         length = f.Length,
         webhookUrl = f.WebhookUrl,
+        responders = Response.Responders.Effective(f.Responders, f.WebhookUrl)
+            .Select(r => new { type = r.Type, url = r.Type == ResponderTypes.Webhook ? r.Url : MaskChannelUrl(r.Url) }),
         createdAt = f.CreatedAt,
     };
 }

@@ -16,7 +16,10 @@ public sealed class FingerprintEntity : ITableEntity
     /// <summary>HMAC-SHA256(pepper, fingerprint), base64. Useless without the pepper held by the service.</summary>
     public string StoredHash { get; set; } = "";
     public int Length { get; set; }
+    /// <summary>Legacy single rotation webhook; still honoured as a <c>webhook</c> responder.</summary>
     public string WebhookUrl { get; set; } = "";
+    /// <summary>JSON list of responders (<c>[{"type":"slack","url":"…"}]</c>): see Response/Responders.cs.</summary>
+    public string Responders { get; set; } = "";
     public DateTimeOffset CreatedAt { get; set; }
 }
 
