@@ -424,7 +424,10 @@ internal sealed partial class ScanSession
     /// <summary>Quoted-printable soft line breaks (a line ending in '='): joined, then decoded as one text.</summary>
     private void TrackSoftBreaks(TextContext context, ReadOnlySpan<byte> line, long lineNumber, long lineOffset)
     {
-        var soft = !line.IsEmpty && line[^1] == (byte)'=';
+        // Encoders wrap quoted-printable at 76 columns, so a soft break ends a long line; a short line ending in '='
+        // is far more often base64 padding (k8s secrets, .env values) and is not joined with the next one.
+        var soft = line.Length is >= 60 and <= 78 && line[^1] == (byte)'=' && line[^2] != (byte)'='
+            || context.SoftBreaks is not null && !line.IsEmpty && line[^1] == (byte)'=';
         if (soft && context.SoftBreaks is null)
         {
             context.SoftBreaks = new ArrayBufferWriter<byte>(1024);
