@@ -7,7 +7,8 @@ using Microsoft.AspNetCore.Http;
 
 namespace LeakMonitor.Core.Api;
 
-public sealed record RegisterFingerprintRequest(string? Label, string? Fingerprint, int? Length, string? WebhookUrl);
+public sealed record RegisterFingerprintRequest(
+    string? Label, string? Fingerprint, int? Length, string? WebhookUrl, string? Prefilter = null);
 
 public sealed record RegisterSourceRequest(string? Name, string? Kind, string? Url, int? IntervalMinutes, bool? Enabled);
 
@@ -43,6 +44,10 @@ public sealed class LeakMonitorApi(
             {
                 errors["length"] = ["is required: the secret's length in UTF-8 bytes, as 'leakmon fingerprint' writes it (1-16384)"];
             }
+            if (body.Prefilter is not null && !Prefilter.TryParse(body.Prefilter, out _, out var pfError))
+            {
+                errors["prefilter"] = [$"is optional; when given it {pfError}"];
+            }
             if (!string.IsNullOrEmpty(body.WebhookUrl) && guard.Validate(body.WebhookUrl) is { } urlError)
             {
                 errors["webhookUrl"] = [urlError];
@@ -60,6 +65,7 @@ public sealed class LeakMonitorApi(
                 // The pepper is applied before anything is stored: a stolen table cannot test guesses.
                 StoredHash = Convert.ToBase64String(System.Security.Cryptography.HMACSHA256.HashData(keys.Pepper, hash)),
                 Length = body.Length!.Value,
+                Prefilter = body.Prefilter ?? "",
                 WebhookUrl = body.WebhookUrl ?? "",
                 CreatedAt = time.GetUtcNow(),
             };
