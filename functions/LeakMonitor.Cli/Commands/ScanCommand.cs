@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Buffers.Binary;
 using System.CommandLine;
 using System.Diagnostics;
 using System.Text.Encodings.Web;
@@ -202,30 +203,36 @@ internal static class ScanCommand
 
     private static IndexEntry ParseLine(ReadOnlySpan<byte> line, string fileName, int lineNumber)
     {
-        string? label = null, fingerprint = null, prefilter = null;
+        string? label = null;
+        byte[]? hash = null;
+        uint? tag = null;
         var length = 0;
+        var prefilterProblem = false;
         try
         {
             var reader = new Utf8JsonReader(line);
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
             {
-                throw new InvalidDataException($"{fileName} line {lineNumber}: not a 'leakmon fingerprint' line");
+                throw NotARegistryLine(fileName, lineNumber);
             }
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
                 var name = reader.ValueSpan;
                 reader.Read();
+                var isString = reader.TokenType == JsonTokenType.String && !reader.ValueIsEscaped;
                 if (name.SequenceEqual("label"u8) && reader.TokenType == JsonTokenType.String)
                 {
                     label = reader.GetString();
                 }
-                else if (name.SequenceEqual("fingerprint"u8) && reader.TokenType == JsonTokenType.String)
+                else if (name.SequenceEqual("fingerprint"u8) && isString)
                 {
-                    fingerprint = reader.GetString();
+                    hash = DecodeTagged(reader.ValueSpan, "fpv1:"u8, FingerprintScheme.HashBytes);
                 }
-                else if (name.SequenceEqual("prefilter"u8) && reader.TokenType == JsonTokenType.String)
+                else if (name.SequenceEqual("prefilter"u8) && isString)
                 {
-                    prefilter = reader.GetString();
+                    var bytes = DecodeTagged(reader.ValueSpan, "pfv1:"u8, 4);
+                    prefilterProblem = bytes is null;
+                    tag = bytes is null ? null : BinaryPrimitives.ReadUInt32BigEndian(bytes);
                 }
                 else if (name.SequenceEqual("length"u8) && reader.TokenType == JsonTokenType.Number)
                 {
@@ -239,26 +246,37 @@ internal static class ScanCommand
         }
         catch (JsonException)
         {
-            throw new InvalidDataException($"{fileName} line {lineNumber}: not a 'leakmon fingerprint' line");
+            throw NotARegistryLine(fileName, lineNumber);
         }
-        if (!FingerprintScheme.TryParse(fingerprint, out var hash, out _))
+        if (hash is null)
         {
-            throw new InvalidDataException($"{fileName} line {lineNumber}: not a 'leakmon fingerprint' line");
+            throw NotARegistryLine(fileName, lineNumber);
         }
         if (length < 1)
         {
             throw new InvalidDataException($"{fileName} line {lineNumber}: length must be positive");
         }
-        uint? tag = null;
-        if (prefilter is not null)
+        if (prefilterProblem)
         {
-            if (!Prefilter.TryParse(prefilter, out var t, out var problem))
-            {
-                throw new InvalidDataException($"{fileName} line {lineNumber}: prefilter {problem}");
-            }
-            tag = t;
+            throw new InvalidDataException($"{fileName} line {lineNumber}: prefilter must be 'pfv1:' and 4 bytes in base64url");
         }
         label ??= $"line-{lineNumber}";
         return new IndexEntry(hash, length, new FingerprintRef(label, label), tag);
+    }
+
+    private static InvalidDataException NotARegistryLine(string fileName, int lineNumber)
+        => new($"{fileName} line {lineNumber}: not a 'leakmon fingerprint' line");
+
+    /// <summary><c>prefix:base64url</c> of exactly <paramref name="size"/> bytes, straight from the UTF-8 value.</summary>
+    private static byte[]? DecodeTagged(ReadOnlySpan<byte> value, ReadOnlySpan<byte> prefix, int size)
+    {
+        if (!value.StartsWith(prefix))
+        {
+            return null;
+        }
+        var text = value[prefix.Length..];
+        var bytes = new byte[size];
+        var status = System.Buffers.Text.Base64Url.DecodeFromUtf8(text, bytes, out var consumed, out var written);
+        return status == OperationStatus.Done && consumed == text.Length && written == size ? bytes : null;
     }
 }

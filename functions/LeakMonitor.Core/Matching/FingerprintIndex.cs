@@ -4,6 +4,8 @@ using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using LeakMonitor.Core.Fingerprints;
 
+[assembly: System.Runtime.CompilerServices.InternalsVisibleTo("LeakMonitor.Benchmarks")]
+
 namespace LeakMonitor.Core.Matching;
 
 /// <summary>What a match points at: never the secret, only the registration it belongs to.</summary>

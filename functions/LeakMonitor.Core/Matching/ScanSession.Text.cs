@@ -268,13 +268,20 @@ internal sealed partial class ScanSession
             {
                 Decode(context, run, "hex", lineNumber, lineOffset + runStart);
             }
-            else if (alphabetEnd - runStart >= minBase64)
+            else if (alphabetEnd - runStart >= minBase64 && LooksLikeBase64(line[runStart..alphabetEnd]))
             {
                 Decode(context, run, "base64", lineNumber, lineOffset + runStart);
             }
             i = runEnd;
         }
     }
+
+    /// <summary>
+    /// Base64 of anything worth decoding (text, archives, keys) has both upper- and lower-case letters in any run long
+    /// enough to hold a secret; words, identifiers and hex digests mostly do not, and are not decoded.
+    /// </summary>
+    private static bool LooksLikeBase64(ReadOnlySpan<byte> run)
+        => run.IndexOfAnyInRange((byte)'A', (byte)'Z') >= 0 && run.IndexOfAnyInRange((byte)'a', (byte)'z') >= 0;
 
     /// <summary>Lines with escapes are decoded whole, once per escape kind, and the result scanned again.</summary>
     private void DecodeEscapes(TextContext context, ReadOnlySpan<byte> line, long lineNumber, long lineOffset)
@@ -295,7 +302,7 @@ internal sealed partial class ScanSession
         {
             Decode(context, line, "html", lineNumber, lineOffset);
         }
-        if (line.IndexOf((byte)'=') >= 0)
+        if (HasQuotedPrintableEscape(line))
         {
             Decode(context, line, "qp", lineNumber, lineOffset);
         }
@@ -303,6 +310,33 @@ internal sealed partial class ScanSession
         {
             Decode(context, line, "quotes", lineNumber, lineOffset);
         }
+    }
+
+    /// <summary>
+    /// An <c>=XX</c> escape that quoted-printable would write for a secret (punctuation, '=' itself, UTF-8 bytes), not
+    /// the <c>status=200</c> or <c>id=42</c> of every log line.
+    /// </summary>
+    private static bool HasQuotedPrintableEscape(ReadOnlySpan<byte> line)
+    {
+        var i = line.IndexOf((byte)'=');
+        while (i >= 0 && i + 2 < line.Length)
+        {
+            var hi = line[i + 1];
+            var lo = line[i + 2];
+            if (hi is (byte)'2' or (byte)'3' or (byte)'4' or (byte)'5' or (byte)'6' or (byte)'7'
+                    or (byte)'8' or (byte)'9' or (byte)'A' or (byte)'B' or (byte)'C' or (byte)'D' or (byte)'E' or (byte)'F'
+                && (lo is >= (byte)'0' and <= (byte)'9' or >= (byte)'A' and <= (byte)'F'))
+            {
+                var value = (ByteClasses.HexValue(hi) << 4) | ByteClasses.HexValue(lo);
+                if (value >= 0x80 || (value > 0x20 && !char.IsAsciiLetterOrDigit((char)value)))
+                {
+                    return true;
+                }
+            }
+            var next = line[(i + 1)..].IndexOf((byte)'=');
+            i = next < 0 ? -1 : i + 1 + next;
+        }
+        return false;
     }
 
     /// <summary>A doubled quote inside a value (<c>pa""ss</c>), not an empty string (<c>: ""</c>).</summary>
@@ -343,7 +377,7 @@ internal sealed partial class ScanSession
             };
             if (n >= index.MinLength && TryCharge(n))
             {
-                ScanDecoded(output, n, Append(context.Chain, decoder), context.Path, context.Depth + 1,
+                ScanDecoded(output, n, ChainOf(context.Chain, decoder), context.Path, context.Depth + 1,
                     context.AnchorAt(lineNumber, offset));
             }
         }
@@ -412,7 +446,7 @@ internal sealed partial class ScanSession
             var n = PemNormalizer.AppendBody(pem.WrittenSpan, body);
             if (n >= index.MinLength && TryCharge(n))
             {
-                ScanDecoded(body, n, Append(context.Chain, "pem"), context.Path, context.Depth + 1, context.PemAnchor);
+                ScanDecoded(body, n, ChainOf(context.Chain, "pem"), context.Path, context.Depth + 1, context.PemAnchor);
             }
         }
         finally
@@ -459,7 +493,7 @@ internal sealed partial class ScanSession
             }
             if (n >= index.MinLength && TryCharge(n))
             {
-                ScanDecoded(output, n, Append(context.Chain, "qp"), context.Path, context.Depth + 1,
+                ScanDecoded(output, n, ChainOf(context.Chain, "qp"), context.Path, context.Depth + 1,
                     context.SoftBreakAnchor);
             }
         }

@@ -255,6 +255,18 @@ internal sealed partial class ScanSession(FingerprintIndex index, ScanOptions op
         return total;
     }
 
+    private readonly Dictionary<(string, string), string> chains = [];
+
+    /// <summary>The chain after one more decoder, interned: decoding a run must not allocate a new name each time.</summary>
+    private string ChainOf(string chain, string decoder)
+    {
+        if (!chains.TryGetValue((chain, decoder), out var name))
+        {
+            chains[(chain, decoder)] = name = Append(chain, decoder);
+        }
+        return name;
+    }
+
     private static string Append(string chain, string decoder) => chain.Length == 0 ? decoder : $"{chain}>{decoder}";
 
     private static string Join(string path, string member) => path.Length == 0 ? member : $"{path}!{member}";
