@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using LeakMonitor.Core.Fingerprints;
 
 namespace LeakMonitor.Core.Matching;
@@ -26,6 +27,7 @@ internal sealed partial class ScanSession
     }
 
     /// <summary>Streams text line by line; lines longer than a slice are cut in overlapping slices.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ScanText(Stream input, string chain, string path, int depth, Anchor? anchor)
     {
         var context = new TextContext(chain, path, depth, anchor);
@@ -97,6 +99,7 @@ internal sealed partial class ScanSession
         FinishMultiline(context);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ProcessLine(TextContext context, ReadOnlySpan<byte> line, long lineNumber, long lineOffset)
     {
         if (!line.IsEmpty && line[^1] == (byte)'\r')
@@ -124,6 +127,7 @@ internal sealed partial class ScanSession
     }
 
     /// <summary>Splits a line into whitespace-free runs and matches each.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void MatchTokens(TextContext context, ReadOnlySpan<byte> line, long lineNumber, long lineOffset)
     {
         var i = 0;
@@ -150,6 +154,7 @@ internal sealed partial class ScanSession
     /// Every window of a registered length that starts and ends at a token boundary (not between two word bytes)
     /// is a candidate. Its polynomial hash comes from prefix hashes in O(1); only prefilter hits pay an HMAC.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void MatchRun(TextContext context, ReadOnlySpan<byte> run, long lineNumber, long runOffset)
     {
         var m = run.Length;
@@ -223,6 +228,7 @@ internal sealed partial class ScanSession
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Check(TextContext context, ReadOnlySpan<byte> run, Span<ulong> h, ulong[] powers, int start,
         int length, byte flags, long lineNumber, long runOffset)
     {
@@ -243,6 +249,7 @@ internal sealed partial class ScanSession
     }
 
     /// <summary>Base64 (and base64url) runs, and hex runs, long enough to hold the shortest registered secret.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void DecodeRuns(TextContext context, ReadOnlySpan<byte> line, long lineNumber, long lineOffset)
     {
         var minBase64 = Math.Max(8, (index.MinLength * 4 + 2) / 3);
@@ -284,6 +291,7 @@ internal sealed partial class ScanSession
         => run.IndexOfAnyInRange((byte)'A', (byte)'Z') >= 0 && run.IndexOfAnyInRange((byte)'a', (byte)'z') >= 0;
 
     /// <summary>Lines with escapes are decoded whole, once per escape kind, and the result scanned again.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void DecodeEscapes(TextContext context, ReadOnlySpan<byte> line, long lineNumber, long lineOffset)
     {
         if (line.IndexOfAny(ByteClasses.EscapeStarts) < 0)
