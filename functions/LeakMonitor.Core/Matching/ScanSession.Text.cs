@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Runtime.CompilerServices;
+using System.Text.Unicode;
 using LeakMonitor.Core.Fingerprints;
 
 namespace LeakMonitor.Core.Matching;
@@ -89,7 +90,9 @@ internal sealed partial class ScanSession
             ScanStream(stream, chain, path, depth, anchor);
             return;
         }
-        var context = new TextContext(chain, path, depth, anchor);
+        // Decoded bytes that are not UTF-8 text (base64 of a key, a hash, an image) are matched as they are, but not
+        // decoded further: random bytes are full of '\\', '%', '&' and '=' that would only spawn more random bytes.
+        var context = new TextContext(chain, path, Utf8.IsValid(data) ? depth : options.MaxDepth, anchor);
         while (!data.IsEmpty)
         {
             var newline = data.IndexOf((byte)'\n');
