@@ -36,6 +36,7 @@ public sealed class FingerprintIndex
     private readonly FingerprintRef[] refs;
     private readonly uint[] tagTable;     // open addressing, 0 = empty, power-of-two size
     private readonly ulong[] tagBits;     // bitmap filter in front of tagTable, power-of-two bits
+    private readonly ulong[] nearBits = new ulong[NearBitsWords]; // small first filter that stays in L1 cache
     private readonly int tagShift;
     private readonly byte[] lengthFlags;  // per length: HasPrefilter | NeedsHmac
 
@@ -101,6 +102,7 @@ public sealed class FingerprintIndex
         {
             var t = tag == 0 ? 1 : tag;
             tagBits[(t & (uint)(tagBits.Length * 64 - 1)) >> 6] |= 1UL << (int)(t & 63);
+            nearBits[(t >> 20) & (NearBitsWords - 1)] |= 1UL << (int)((t >> 14) & 63);
             var slot = (int)((t * 0x9E3779B9u) >> tagShift);
             while (tagTable[slot] != 0 && tagTable[slot] != t)
             {
@@ -163,6 +165,18 @@ public sealed class FingerprintIndex
     internal bool MayHaveTag(uint tag)
     {
         var t = tag == 0 ? 1 : tag;
+        if ((nearBits[(t >> 20) & (NearBitsWords - 1)] & (1UL << (int)((t >> 14) & 63))) == 0)
+        {
+            return false;
+        }
+        return InTagTable(t);
+    }
+
+    /// <summary>4 096 words = 32 KB = 262 144 bits: rejects most candidates without leaving L1 up to ~100k tags.</summary>
+    private const int NearBitsWords = 4096;
+
+    private bool InTagTable(uint t)
+    {
         if ((tagBits[(t & (uint)(tagBits.Length * 64 - 1)) >> 6] & (1UL << (int)(t & 63))) == 0)
         {
             return false;

@@ -192,6 +192,7 @@ internal sealed partial class ScanSession
         var minLength = index.MinLength;
         var shortMax = index.ShortMax;
         var longLengths = index.LongLengths;
+        var prefilter = index.Prefilter;
         var first = 0;
         for (var s = 0; s + minLength <= m; s++)
         {
@@ -211,7 +212,16 @@ internal sealed partial class ScanSession
                     break;
                 }
                 var f = flags[length];
-                if (f != 0)
+                if (f == FingerprintIndex.HasPrefilter)
+                {
+                    // The common case, inline: a window's polynomial hash from prefix hashes, its tag, the filter.
+                    var hash = Prefilter.SubMod(h[s + length], Prefilter.MulMod(h[s], powers[length]));
+                    if (index.MayHaveTag(prefilter.Tag(hash, length)))
+                    {
+                        Confirm(context, run, s, length, lineNumber, runOffset);
+                    }
+                }
+                else if (f != 0)
                 {
                     Check(context, run, h, powers, s, length, f, lineNumber, runOffset);
                 }
@@ -243,6 +253,13 @@ internal sealed partial class ScanSession
                 return;
             }
         }
+        Confirm(context, run, start, length, lineNumber, runOffset);
+    }
+
+    /// <summary>The full check (HMAC, pepper, stored hash lookup) for a window that passed the prefilter.</summary>
+    private void Confirm(TextContext context, ReadOnlySpan<byte> run, int start, int length, long lineNumber,
+        long runOffset)
+    {
         var (first, count) = index.FindRange(run.Slice(start, length));
         for (var k = 0; k < count; k++)
         {
