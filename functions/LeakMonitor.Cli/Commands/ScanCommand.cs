@@ -163,18 +163,23 @@ internal static class ScanCommand
         var buffer = ArrayPool<byte>.Shared.Rent(1 << 20);
         try
         {
+            var start = 0; // first unconsumed byte
             var filled = 0;
             var lineNumber = 0;
             var eof = false;
             while (true)
             {
-                var newline = Array.IndexOf(buffer, (byte)'\n', 0, filled);
+                var newline = Array.IndexOf(buffer, (byte)'\n', start, filled - start);
                 if (newline < 0 && !eof)
                 {
-                    if (filled == buffer.Length)
+                    if (start == 0 && filled == buffer.Length)
                     {
                         throw new InvalidDataException($"{file.Name} line {lineNumber + 1}: line too long");
                     }
+                    // Move the partial line to the front once per buffer, not once per line.
+                    Buffer.BlockCopy(buffer, start, buffer, 0, filled - start);
+                    filled -= start;
+                    start = 0;
                     var read = stream.Read(buffer, filled, buffer.Length - filled);
                     eof = read == 0;
                     filled += read;
@@ -182,7 +187,7 @@ internal static class ScanCommand
                 }
                 var end = newline < 0 ? filled : newline;
                 lineNumber++;
-                var line = buffer.AsSpan(0, end);
+                var line = buffer.AsSpan(start, end - start);
                 if (line.IndexOfAnyExcept(" \t\r"u8) >= 0)
                 {
                     yield return ParseLine(line, file.Name, lineNumber);
@@ -191,8 +196,7 @@ internal static class ScanCommand
                 {
                     yield break;
                 }
-                Buffer.BlockCopy(buffer, newline + 1, buffer, 0, filled - newline - 1);
-                filled -= newline + 1;
+                start = newline + 1;
             }
         }
         finally
