@@ -11,7 +11,8 @@ namespace LeakMonitor.Core.Api;
 /// Slack, Teams or more webhooks: <c>[{"type": "webhook" | "slack" | "teams", "url": "https://…"}]</c>.
 /// </summary>
 public sealed record RegisterFingerprintRequest(
-    string? Label, string? Fingerprint, int? Length, string? WebhookUrl, List<Responder?>? Responders = null);
+    string? Label, string? Fingerprint, int? Length, string? WebhookUrl, List<Responder?>? Responders = null,
+    string? Prefilter = null);
 
 /// <summary><c>/api/fingerprints</c>: register, list and delete a team's fingerprints (never plaintext).</summary>
 public sealed class FingerprintsApi(
@@ -37,6 +38,10 @@ public sealed class FingerprintsApi(
             if (body.Length is not (>= 1 and <= 16384))
             {
                 errors["length"] = ["is required: the secret's length in UTF-8 bytes, as 'leakmon fingerprint' writes it (1-16384)"];
+            }
+            if (body.Prefilter is not null && !Prefilter.TryParse(body.Prefilter, out _, out var pfError))
+            {
+                errors["prefilter"] = [$"is optional; when given it {pfError}"];
             }
             if (!string.IsNullOrEmpty(body.WebhookUrl) && guard.Validate(body.WebhookUrl) is { } urlError)
             {
@@ -66,6 +71,7 @@ public sealed class FingerprintsApi(
                 // The pepper is applied before anything is stored: a stolen table cannot test guesses.
                 StoredHash = Convert.ToBase64String(System.Security.Cryptography.HMACSHA256.HashData(keys.Pepper, hash)),
                 Length = body.Length!.Value,
+                Prefilter = body.Prefilter ?? "",
                 WebhookUrl = body.WebhookUrl ?? "",
                 Responders = body.Responders is { Count: > 0 } list ? Response.Responders.Serialize(list!) : "",
                 CreatedAt = time.GetUtcNow(),
