@@ -1,5 +1,6 @@
 using System.Formats.Tar;
 using System.IO.Compression;
+using LeakMonitor.Core.IO;
 
 namespace LeakMonitor.Core.Crawling;
 
@@ -142,7 +143,7 @@ public sealed class DumpReader(Chunker chunker, int maxMembers = 10_000)
     }
 
     /// <summary>A read-only stream whose first bytes can be looked at before they are read.</summary>
-    private sealed class PeekStream(Stream inner) : Stream
+    private sealed class PeekStream(Stream inner) : ReadOnlyStream
     {
         private byte[] head = [];
         private int headPosition;
@@ -189,15 +190,5 @@ public sealed class DumpReader(Chunker chunker, int maxMembers = 10_000)
 
         public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
             => ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

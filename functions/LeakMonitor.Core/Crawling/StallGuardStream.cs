@@ -1,10 +1,12 @@
+using LeakMonitor.Core.IO;
+
 namespace LeakMonitor.Core.Crawling;
 
 /// <summary>
 /// A read-only wrapper that fails a read which brings nothing for longer than a timeout. A dump may rightly take
 /// many minutes to stream, so it gets no total deadline; a connection that stalls still ends, as a retryable failure.
 /// </summary>
-public sealed class StallGuardStream(Stream inner, TimeSpan stallTimeout, TimeProvider time) : Stream
+public sealed class StallGuardStream(Stream inner, TimeSpan stallTimeout, TimeProvider time) : ReadOnlyStream
 {
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -33,14 +35,4 @@ public sealed class StallGuardStream(Stream inner, TimeSpan stallTimeout, TimePr
         }
         base.Dispose(disposing);
     }
-
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }

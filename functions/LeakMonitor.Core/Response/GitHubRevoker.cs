@@ -1,13 +1,12 @@
-using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
 using LeakMonitor.Core.Fingerprints;
+using LeakMonitor.Core.Http;
 using LeakMonitor.Core.Registry;
 using LeakMonitor.Core.Storage;
 using Microsoft.Extensions.Options;
 using Polly;
-using Polly.Retry;
 using Polly.Timeout;
 
 namespace LeakMonitor.Core.Response;
@@ -39,25 +38,7 @@ public sealed class GitHubRevoker
         this.documents = documents;
         this.keys = keys;
         endpoint = new Uri(new Uri(options.Value.ApiBaseUrl.TrimEnd('/') + "/"), "credentials/revoke");
-        pipeline = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = time }
-            .AddRetry(new RetryStrategyOptions<HttpResponseMessage>
-            {
-                MaxRetryAttempts = 3,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                Delay = TimeSpan.FromMilliseconds(500),
-                ShouldHandle = new PredicateBuilder<HttpResponseMessage>()
-                    .Handle<HttpRequestException>()
-                    .Handle<TimeoutRejectedException>()
-                    .HandleResult(r => r.StatusCode == HttpStatusCode.TooManyRequests || (int)r.StatusCode >= 500),
-                OnRetry = args =>
-                {
-                    args.Outcome.Result?.Dispose();
-                    return ValueTask.CompletedTask;
-                },
-            })
-            .AddTimeout(webhooks.Value.Timeout)
-            .Build();
+        pipeline = OutboundRetry.Create(webhooks.Value.Timeout, time);
     }
 
     public async Task<RevocationOutcome> RevokeAsync(IncidentEntity incident, FingerprintEntity fingerprint,

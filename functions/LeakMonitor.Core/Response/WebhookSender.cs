@@ -1,8 +1,7 @@
-using System.Net;
 using System.Net.Http.Headers;
+using LeakMonitor.Core.Http;
 using Microsoft.Extensions.Options;
 using Polly;
-using Polly.Retry;
 using Polly.Timeout;
 
 namespace LeakMonitor.Core.Response;
@@ -25,25 +24,7 @@ public sealed class WebhookSender
         this.clients = clients;
         this.signer = signer;
         this.time = time;
-        pipeline = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = time }
-            .AddRetry(new RetryStrategyOptions<HttpResponseMessage>
-            {
-                MaxRetryAttempts = 3,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                Delay = TimeSpan.FromMilliseconds(500),
-                ShouldHandle = new PredicateBuilder<HttpResponseMessage>()
-                    .Handle<HttpRequestException>()
-                    .Handle<TimeoutRejectedException>()
-                    .HandleResult(r => r.StatusCode == HttpStatusCode.TooManyRequests || (int)r.StatusCode >= 500),
-                OnRetry = args =>
-                {
-                    args.Outcome.Result?.Dispose();
-                    return ValueTask.CompletedTask;
-                },
-            })
-            .AddTimeout(options.Value.Timeout)
-            .Build();
+        pipeline = OutboundRetry.Create(options.Value.Timeout, time);
     }
 
     public async Task<WebhookOutcome> SendAsync(Uri url, string team, string deliveryId, byte[] body,

@@ -5,6 +5,7 @@ using LeakMonitor.Core.Http;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using LeakMonitor.Core.IO;
 
 namespace LeakMonitor.Core.Tests.Crawling;
 
@@ -178,7 +179,7 @@ public sealed class FetcherPolitenessTests
     }
 
     /// <summary>A body that never ends (a "10 GB" response).</summary>
-    internal sealed class EndlessStream : Stream
+    internal sealed class EndlessStream : ReadOnlyStream
     {
         public long Served { get; private set; }
         public override int Read(byte[] buffer, int offset, int count)
@@ -187,14 +188,5 @@ public sealed class FetcherPolitenessTests
             Served += count;
             return count;
         }
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

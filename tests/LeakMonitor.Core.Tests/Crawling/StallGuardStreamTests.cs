@@ -1,5 +1,6 @@
 using LeakMonitor.Core.Crawling;
 using Microsoft.Extensions.Time.Testing;
+using LeakMonitor.Core.IO;
 
 namespace LeakMonitor.Core.Tests.Crawling;
 
@@ -22,7 +23,7 @@ public sealed class StallGuardStreamTests
     }
 
     /// <summary>A connection that is open but sends nothing: reads wait until cancelled.</summary>
-    private sealed class SilentStream : Stream
+    private sealed class SilentStream : ReadOnlyStream
     {
         public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
         {
@@ -30,14 +31,5 @@ public sealed class StallGuardStreamTests
             return 0;
         }
         public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }
