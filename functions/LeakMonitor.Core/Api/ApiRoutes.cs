@@ -26,6 +26,8 @@ public static class ApiRoutes
         new("DeleteSource", "DELETE", "sources/{id}", (sp, r, id, ct) => sp.Get<SourcesApi>().DeleteAsync(r, id!, ct)),
         new("ListIncidents", "GET", "incidents", (sp, r, _, ct) => sp.Get<IncidentsApi>().ListAsync(r, ct)),
         new("GetWebhookKey", "GET", "webhook-key", (sp, r, _, ct) => sp.Get<IncidentsApi>().GetWebhookKeyAsync(r, ct)),
+        // Access (issue 6): identity, keys, teams, audit, bulk registration, OpenAPI. See AccessRoutes.
+        .. AccessRoutes.All,
     ];
 }
 

@@ -7,7 +7,7 @@ namespace LeakMonitor.Core.Api;
 public sealed class IncidentsApi(ApiRequests requests, IncidentStore incidents, WebhookSigner signer)
 {
     public Task<IResult> ListAsync(HttpRequest request, CancellationToken ct)
-        => requests.AuthenticatedAsync(request, async caller =>
+        => requests.AuthenticatedAsync(request, Role.Member, async caller =>
         {
             var list = await incidents.ListAsync(caller.Team, ct).ConfigureAwait(false);
             return Results.Json(list.OrderByDescending(i => i.DetectedAt).Select(i => new
@@ -28,7 +28,7 @@ public sealed class IncidentsApi(ApiRequests requests, IncidentStore incidents, 
 
     /// <summary>The caller's webhook verification key (derived, never stored): what receivers check signatures with.</summary>
     public Task<IResult> GetWebhookKeyAsync(HttpRequest request, CancellationToken ct)
-        => requests.AuthenticatedAsync(request, caller => Task.FromResult(Results.Json(new
+        => requests.AuthenticatedAsync(request, Role.TeamAdmin, caller => Task.FromResult(Results.Json(new
         {
             team = caller.Team,
             algorithm = "HMAC-SHA256",

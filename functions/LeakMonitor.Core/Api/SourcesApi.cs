@@ -10,7 +10,7 @@ public sealed record RegisterSourceRequest(string? Name, string? Kind, string? U
 public sealed class SourcesApi(ApiRequests requests, RegistryStore registry, OutboundGuard guard, TimeProvider time)
 {
     public Task<IResult> RegisterAsync(HttpRequest request, CancellationToken ct)
-        => requests.AuthenticatedAsync(request, async caller =>
+        => requests.AuthenticatedAsync(request, Role.Member, async caller =>
         {
             var (body, problem) = await ApiRequests.ReadBodyAsync<RegisterSourceRequest>(request, ct).ConfigureAwait(false);
             if (problem is not null)
@@ -54,14 +54,14 @@ public sealed class SourcesApi(ApiRequests requests, RegistryStore registry, Out
         });
 
     public Task<IResult> ListAsync(HttpRequest request, CancellationToken ct)
-        => requests.AuthenticatedAsync(request, async caller =>
+        => requests.AuthenticatedAsync(request, Role.Member, async caller =>
         {
             var list = await registry.ListSourcesAsync(caller.Team, ct).ConfigureAwait(false);
             return Results.Json(list.OrderBy(s => s.CreatedAt).Select(SourceView), ApiRequests.Json);
         });
 
     public Task<IResult> DeleteAsync(HttpRequest request, string id, CancellationToken ct)
-        => requests.AuthenticatedAsync(request, async caller =>
+        => requests.AuthenticatedAsync(request, Role.Member, async caller =>
             await registry.DeleteSourceAsync(caller.Team, id, ct).ConfigureAwait(false)
                 ? Results.NoContent()
                 : Problems.NotFound("Source", id));

@@ -41,7 +41,8 @@ public sealed class TestHost : IAsyncDisposable
     public StorageAccount Storage => host.Services.GetRequiredService<StorageAccount>();
     public string Queue(string name) => Settings[$"Queues:{name}"]!;
 
-    public static async Task<TestHost> StartAsync(AzuriteFixture azurite, Action<Dictionary<string, string?>>? configure = null)
+    public static async Task<TestHost> StartAsync(AzuriteFixture azurite, Action<Dictionary<string, string?>>? configure = null,
+        Action<IServiceCollection>? services = null)
     {
         var prefix = "t" + Guid.NewGuid().ToString("N")[..10];
         var apiKey = "test-api-key-" + prefix;
@@ -67,11 +68,12 @@ public sealed class TestHost : IAsyncDisposable
         var logs = new CapturedLogs();
         var urls = $"http://127.0.0.1:{port}";
         var host = LocalHostBuilder.Build(configuration, urls,
-            services =>
+            s =>
             {
                 // Logs go to the capture (searched for planted secrets), not to the test runner's console.
-                services.RemoveAll<ILoggerProvider>();
-                services.AddSingleton<ILoggerProvider>(logs);
+                s.RemoveAll<ILoggerProvider>();
+                s.AddSingleton<ILoggerProvider>(logs);
+                services?.Invoke(s);
             });
         await host.StartAsync();
         return new TestHost(host, prefix, settings, new Uri(urls + "/api/"), apiKey, logs);
@@ -115,6 +117,32 @@ public sealed class TestHost : IAsyncDisposable
             await foreach (var e in Storage.Tables.GetTableClient(t.Name).QueryAsync<TableEntity>())
             {
                 texts.Add(string.Join("|", e.Select(kv => $"{kv.Key}={kv.Value}")));
+            }
+        }
+        return texts;
+    }
+
+    /// <summary>An API client for another credential (null: none at all).</summary>
+    public HttpClient Client(string? credential)
+    {
+        var client = new HttpClient { BaseAddress = Api.BaseAddress };
+        if (credential is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", credential);
+        }
+        return client;
+    }
+
+    /// <summary>Every blob in this host's containers, as text.</summary>
+    public async Task<List<string>> DumpAllBlobsAsync()
+    {
+        var texts = new List<string>();
+        await foreach (var c in Storage.Blobs.GetBlobContainersAsync(prefix: Prefix))
+        {
+            var container = Storage.Blobs.GetBlobContainerClient(c.Name);
+            await foreach (var b in container.GetBlobsAsync())
+            {
+                texts.Add((await container.GetBlobClient(b.Name).DownloadContentAsync()).Value.Content.ToString());
             }
         }
         return texts;
