@@ -1,5 +1,6 @@
 using System.CommandLine;
 using LeakMonitor.Cli.Commands;
+using LeakMonitor.Cli.Commands.Client;
 
 var root = new RootCommand(
     "leakmon: find your organisation's secrets in public leaks without ever giving them away.\n" +
@@ -7,4 +8,5 @@ var root = new RootCommand(
 root.Subcommands.Add(FingerprintCommand.Create());
 root.Subcommands.Add(ScanCommand.Create());
 root.Subcommands.Add(ServeCommand.Create());
+ClientCommands.AddTo(root);
 return await root.Parse(args).InvokeAsync();

@@ -10,7 +10,8 @@ internal sealed record RegistryLine(
     [property: JsonPropertyName("label")] string Label,
     [property: JsonPropertyName("version")] string Version,
     [property: JsonPropertyName("fingerprint")] string Fingerprint,
-    [property: JsonPropertyName("length")] int Length);
+    [property: JsonPropertyName("length")] int Length,
+    [property: JsonPropertyName("epoch"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? Epoch = null);
 
 /// <summary><c>leakmon fingerprint</c>: secrets in on stdin, fingerprints out, never the secret.</summary>
 internal static class FingerprintCommand
@@ -18,25 +19,29 @@ internal static class FingerprintCommand
     public static Command Create()
     {
         var salt = SaltOption.Create();
+        var epoch = EpochOption.Create();
         var command = new Command("fingerprint",
             "Read secrets on stdin and write their fingerprints as JSON lines (label, version, fingerprint, length). " +
             "Input lines are JSON {\"label\": \"...\", \"secret\": \"...\"} or plain secrets (labelled secret-N). " +
             "The secret itself is never written.")
         {
-            salt,
+            salt, epoch,
         };
-        command.SetAction(parse => Run(parse.GetValue(salt), Console.In, Console.Out, Console.Error));
+        command.SetAction(parse => Run(parse.GetValue(salt), Console.In, Console.Out, Console.Error, parse.GetValue(epoch)));
         return command;
     }
 
-    internal static int Run(string? saltOption, TextReader input, TextWriter output, TextWriter error)
+    internal static int Run(string? saltOption, TextReader input, TextWriter output, TextWriter error,
+        int? epochOption = null)
     {
         byte[] salt;
+        int? epoch;
         try
         {
             salt = SaltOption.Resolve(saltOption, error);
+            epoch = EpochOption.Resolve(epochOption, Environment.GetEnvironmentVariable);
         }
-        catch (Exception e) when (e is Microsoft.Extensions.Options.OptionsValidationException)
+        catch (Exception e) when (e is Microsoft.Extensions.Options.OptionsValidationException or FormatException)
         {
             error.WriteLine($"leakmon fingerprint: {e.Message}");
             return 2;
@@ -58,7 +63,7 @@ internal static class FingerprintCommand
             var normalized = FingerprintScheme.Normalize(secret);
             var hash = FingerprintScheme.Hash(salt, normalized);
             output.WriteLine(JsonSerializer.Serialize(
-                new RegistryLine(label, FingerprintScheme.Version, FingerprintScheme.Format(hash), normalized.Length)));
+                new RegistryLine(label, FingerprintScheme.Version, FingerprintScheme.Format(hash), normalized.Length, epoch)));
         }
         return 0;
     }
