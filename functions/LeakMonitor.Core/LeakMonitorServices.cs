@@ -81,6 +81,7 @@ public static class LeakMonitorServices
     /// <summary>Identity, rate limits, audit, and the access routes (issue 6).</summary>
     private static void AddAccess(IServiceCollection services)
     {
+        services.AddSingleton<IValidateOptions<EntraOptions>, EntraOptionsValidator>();
         services.AddHttpClient(nameof(EntraTokenValidator), client => client.Timeout = TimeSpan.FromSeconds(10));
         services.AddSingleton<AccessTables>();
         services.AddSingleton<AccessStore>();

@@ -55,7 +55,8 @@ public sealed class ApiRequests(
                 throw;
             }
         }
-        await audit.RecordAsync(request, caller, AuditTrail.StatusOf(result)).ConfigureAwait(false);
+        await audit.RecordAsync(request, caller, AuditTrail.StatusOf(result), AuditTrail.CreatedId(result))
+            .ConfigureAwait(false);
         return result;
     }
 
@@ -108,41 +109,47 @@ public sealed class ApiRequests(
     }
 
     /// <summary>
-    /// The path of a <c>secret</c> property at the top level or in an object of a top-level array, if any: no route
+    /// The path of a <c>secret</c> property anywhere in the body (e.g. <c>fingerprints[1].secret</c>), if any: no route
     /// takes one, and a body holding one is a plaintext secret about to be stored somewhere it should not be.
     /// </summary>
     internal static string? PlaintextSecretField(ReadOnlyMemory<byte> json)
     {
         using var document = JsonDocument.Parse(json);
-        if (document.RootElement.ValueKind != JsonValueKind.Object)
+        return Find(document.RootElement, "", depth: 0);
+
+        static string? Find(JsonElement element, string path, int depth)
         {
-            return null;
-        }
-        foreach (var property in document.RootElement.EnumerateObject())
-        {
-            if (string.Equals(property.Name, "secret", StringComparison.OrdinalIgnoreCase))
+            if (depth > 16)
             {
-                return property.Name;
+                return null;
             }
-            if (property.Value.ValueKind == JsonValueKind.Array)
+            if (element.ValueKind == JsonValueKind.Object)
             {
-                var i = 0;
-                foreach (var item in property.Value.EnumerateArray())
+                foreach (var property in element.EnumerateObject())
                 {
-                    if (item.ValueKind == JsonValueKind.Object)
+                    var at = path.Length == 0 ? property.Name : $"{path}.{property.Name}";
+                    if (string.Equals(property.Name, "secret", StringComparison.OrdinalIgnoreCase))
                     {
-                        foreach (var inner in item.EnumerateObject())
-                        {
-                            if (string.Equals(inner.Name, "secret", StringComparison.OrdinalIgnoreCase))
-                            {
-                                return $"{property.Name}[{i}].{inner.Name}";
-                            }
-                        }
+                        return at;
                     }
-                    i++;
+                    if (Find(property.Value, at, depth + 1) is { } found)
+                    {
+                        return found;
+                    }
                 }
             }
+            else if (element.ValueKind == JsonValueKind.Array)
+            {
+                var i = 0;
+                foreach (var item in element.EnumerateArray())
+                {
+                    if (Find(item, $"{path}[{i++}]", depth + 1) is { } found)
+                    {
+                        return found;
+                    }
+                }
+            }
+            return null;
         }
-        return null;
     }
 }

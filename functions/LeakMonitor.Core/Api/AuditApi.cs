@@ -52,6 +52,7 @@ public sealed class AuditApi(ApiRequests requests, AuditTrail trail, TimeProvide
                 authMethod = e.AuthMethod,
                 action = e.Action,
                 path = e.Path,
+                target = e.Target,
                 status = e.Status,
                 outcome = e.Outcome,
                 remoteIp = e.RemoteIp,

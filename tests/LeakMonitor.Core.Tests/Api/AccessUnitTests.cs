@@ -59,7 +59,8 @@ public sealed class PlaintextScreeningTests
     [InlineData("""{"label": "x", "Secret": "hunter2"}""", "Secret")]
     [InlineData("""{"fingerprints": [{"label": "a"}, {"label": "b", "secret": "s"}]}""", "fingerprints[1].secret")]
     [InlineData("""{"label": "my secret", "fingerprint": "fpv1:x"}""", null)]
-    [InlineData("""[{"secret": 1}]""", null)]
+    [InlineData("""[{"secret": 1}]""", "[0].secret")]
+    [InlineData("""{"data": {"nested": [{"SECRET": "s"}]}}""", "data.nested[0].SECRET")]
     public void Bodies_with_a_secret_field_are_recognised(string json, string? field)
         => Assert.Equal(field, ApiRequests.PlaintextSecretField(Encoding.UTF8.GetBytes(json)));
 }
@@ -99,4 +100,29 @@ public sealed class RoleAndMappingTests
     [InlineData("GET", "/api/sources", 429, true)]
     public void The_audit_trail_records_changes_incident_reads_and_denials(string method, string path, int status, bool recorded)
         => Assert.Equal(recorded, AuditTrail.ShouldRecord(method, path, status));
+}
+
+public sealed class EntraSettingsTests
+{
+    [Theory]
+    [InlineData("http://login.example.com/t/v2.0", "api://x", "", "Entra:Authority")]
+    [InlineData("https://login.example.com/t/v2.0", "", "", "Entra:Audience")]
+    [InlineData("", "", "g=Not A Team", "Entra:GroupTeams")]
+    public void A_wrong_Entra_setting_fails_with_its_name(string authority, string audience, string groups, string setting)
+    {
+        var result = new EntraOptionsValidator().Validate(null,
+            new EntraOptions { Authority = authority, Audience = audience, GroupTeams = groups });
+        Assert.True(result.Failed);
+        Assert.Contains(setting, result.FailureMessage);
+    }
+
+    [Fact]
+    public void Entra_off_or_complete_settings_pass()
+    {
+        Assert.True(new EntraOptionsValidator().Validate(null, new EntraOptions()).Succeeded);
+        Assert.True(new EntraOptionsValidator().Validate(null, new EntraOptions
+        {
+            Authority = "https://login.microsoftonline.com/t/v2.0", Audience = "api://leakmonitor", GroupTeams = "g=ops",
+        }).Succeeded);
+    }
 }

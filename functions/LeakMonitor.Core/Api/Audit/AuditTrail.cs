@@ -29,6 +29,8 @@ public sealed class AuditEntity : ITableEntity
     public string AuthMethod { get; set; } = "";
     public string Action { get; set; } = "";
     public string Path { get; set; } = "";
+    /// <summary>The id of what the request created (a key id, a fingerprint id), when it created one.</summary>
+    public string Target { get; set; } = "";
     public int Status { get; set; }
     /// <summary><c>success</c>, <c>denied</c> (401, 403, 429), <c>rejected</c> (other 4xx) or <c>error</c>.</summary>
     public string Outcome { get; set; } = "";
@@ -65,9 +67,15 @@ public sealed class AuditTrail(StorageClients clients, AccessTables tables, Time
 
     public static int StatusOf(IResult result) => (result as IStatusCodeHttpResult)?.StatusCode ?? StatusCodes.Status200OK;
 
+    /// <summary>The <c>id</c> of a 201 answer's body (every create answers with one), else null.</summary>
+    public static string? CreatedId(IResult result)
+        => StatusOf(result) == StatusCodes.Status201Created && (result as IValueHttpResult)?.Value is { } value
+            ? value.GetType().GetProperty("id")?.GetValue(value) as string
+            : null;
+
     /// <summary>Appends a row when <see cref="ShouldRecord"/> says so. A storage failure is logged, not thrown.</summary>
     /// <remarks>Written even when the caller went away: a change that happened is recorded.</remarks>
-    public async Task RecordAsync(HttpRequest request, Caller? caller, int status)
+    public async Task RecordAsync(HttpRequest request, Caller? caller, int status, string? createdId = null)
     {
         var path = request.Path.Value ?? "";
         if (!ShouldRecord(request.Method, path, status))
@@ -86,6 +94,7 @@ public sealed class AuditTrail(StorageClients clients, AccessTables tables, Time
             AuthMethod = caller?.Method ?? "",
             Action = $"{request.Method} {RouteOf(request.Method, path)}",
             Path = Cut(path),
+            Target = Cut(createdId ?? ""),
             Status = status,
             Outcome = status switch
             {

@@ -7,6 +7,36 @@ using Microsoft.IdentityModel.Tokens;
 
 namespace LeakMonitor.Core.Api.Auth;
 
+/// <summary>Checks the Entra settings at start, so a wrong one stops the host with its name, not the first sign-in.</summary>
+public sealed class EntraOptionsValidator : IValidateOptions<EntraOptions>
+{
+    public ValidateOptionsResult Validate(string? name, EntraOptions options)
+    {
+        var failures = new List<string>();
+        if (options.Authority.Length > 0)
+        {
+            if (!Uri.TryCreate(options.Authority, UriKind.Absolute, out var authority)
+                || (authority.Scheme != Uri.UriSchemeHttps && !authority.IsLoopback))
+            {
+                failures.Add("Entra:Authority must be an absolute https URL (http only for a loopback test authority).");
+            }
+            if (options.Audience.Length == 0)
+            {
+                failures.Add("Entra:Audience is required when Entra:Authority is set.");
+            }
+        }
+        try
+        {
+            EntraTokenValidator.ParseGroupTeams(options.GroupTeams);
+        }
+        catch (OptionsValidationException e)
+        {
+            failures.AddRange(e.Failures);
+        }
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}
+
 /// <summary>
 /// Validates Microsoft Entra ID access tokens: signature against the authority's published keys (OpenID metadata →
 /// JWKS, cached and refreshed by <see cref="ConfigurationManager{T}"/>, re-read once when a token names an unknown
@@ -28,17 +58,12 @@ public sealed class EntraTokenValidator
         {
             return;
         }
-        if (!Uri.TryCreate(this.options.Authority, UriKind.Absolute, out var authority)
-            || (authority.Scheme != Uri.UriSchemeHttps && !authority.IsLoopback))
+        // Checked at start by EntraOptionsValidator; a host that skipped start-up validation still fails safe here.
+        if (new EntraOptionsValidator().Validate(null, this.options) is { Failed: true } invalid)
         {
-            throw new OptionsValidationException("Entra:Authority", typeof(EntraOptions),
-                ["Entra:Authority must be an absolute https URL (http only for a loopback test authority)."]);
+            throw new OptionsValidationException(EntraOptions.Section, typeof(EntraOptions), invalid.Failures);
         }
-        if (this.options.Audience.Length == 0)
-        {
-            throw new OptionsValidationException("Entra:Audience", typeof(EntraOptions),
-                ["Entra:Audience is required when Entra:Authority is set."]);
-        }
+        var authority = new Uri(this.options.Authority);
         metadata = new ConfigurationManager<OpenIdConnectConfiguration>(
             $"{this.options.Authority.TrimEnd('/')}/.well-known/openid-configuration",
             new OpenIdConnectConfigurationRetriever(),

@@ -81,7 +81,7 @@ public static class ApiDescriptions
         ["TeamCreation"] = Obj(["id"], ("id", S("lowercase letters, digits, dashes")), ("name", S())),
         ["Team"] = Obj(null, ("id", S()), ("name", S()), ("createdAt", T()), ("createdBy", S())),
         ["AuditEntry"] = Obj(null, ("at", T()), ("actor", S()), ("team", S()), ("role", S()), ("authMethod", S()),
-            ("action", S()), ("path", S()), ("status", I()), ("outcome", S()), ("remoteIp", S()),
+            ("action", S()), ("path", S()), ("target", S("id created by the request")), ("status", I()), ("outcome", S()), ("remoteIp", S()),
             ("forwardedFor", S()), ("userAgent", S())),
     };
 
