@@ -121,6 +121,11 @@ public sealed class ApiKeysApi(
             {
                 return Problems.NotFound("API key", id);
             }
+            if (Roles.TryParse(key.Role, out var keyRole) && !caller.Role.Includes(keyRole))
+            {
+                // Otherwise a team admin could lock a platform admin out by revoking their key.
+                return AccessProblems.Forbidden($"Only a {keyRole.Name()} may revoke a {keyRole.Name()} key.");
+            }
             if (key.RevokedAt is null)
             {
                 key.RevokedAt = time.GetUtcNow();

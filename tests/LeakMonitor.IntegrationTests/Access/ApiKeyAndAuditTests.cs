@@ -54,7 +54,7 @@ public sealed class ApiKeyAndAuditTests(AzuriteFixture azurite) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_team_admin_cannot_mint_keys_above_their_role_or_for_another_team()
+    public async Task A_team_admin_cannot_mint_or_revoke_keys_above_their_role_or_for_another_team()
     {
         await Access.CreateTeamAsync(host, "ops");
         await Access.CreateTeamAsync(host, "dev");
@@ -69,6 +69,8 @@ public sealed class ApiKeyAndAuditTests(AzuriteFixture azurite) : IAsyncLifetime
         var tooLong = await admin.PostAsJsonAsync("keys", new { name = "x", expiresInDays = 10_000 });
         var errors = (await tooLong.ReadJsonAsync<JsonElement>()).GetProperty("errors");
         Assert.True(errors.TryGetProperty("expiresInDays", out _));
+        var (platformKeyId, _) = await Access.CreateKeyAsync(host, "ops", Roles.PlatformAdmin);
+        Assert.Equal(HttpStatusCode.Forbidden, (await admin.DeleteAsync($"keys/{platformKeyId}")).StatusCode);
         var noTeam = await host.Api.PostAsJsonAsync("keys", new { name = "x", team = "nobody-here" });
         Assert.Contains("POST /api/teams", await noTeam.Content.ReadAsStringAsync());
     }
