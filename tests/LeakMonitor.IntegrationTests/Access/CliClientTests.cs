@@ -161,6 +161,32 @@ public sealed class CliClientTests(AzuriteFixture azurite) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_team_admin_creates_lists_and_revokes_keys_with_the_cli()
+    {
+        await Access.CreateTeamAsync(host, "ops");
+        var (_, adminKey) = await Access.CreateKeyAsync(host, "ops", Roles.TeamAdmin);
+        var env = new Dictionary<string, string?> { ["LEAKMON_ENDPOINT"] = host.Api.BaseAddress!.ToString(), ["LEAKMON_API_KEY"] = adminKey };
+        var create = Context(environment: env);
+        Assert.Equal(0, await KeysCommand.CreateAsync(create.Context, "ci", null, null, 7, default));
+        var key = create.Out.ToString().Trim();
+        Assert.StartsWith("lmk_", key);
+        Assert.Contains("shown only this once", create.Error.ToString());
+        var id = key.Split('_')[1];
+
+        var list = Context(environment: env);
+        Assert.Equal(0, await KeysCommand.ListAsync(list.Context, null, false, default));
+        Assert.Contains(id, list.Out.ToString());
+        Assert.DoesNotContain(key, list.Out.ToString());
+        var escalate = Context(environment: env);
+        Assert.Equal(ExitCodes.Auth, await KeysCommand.CreateAsync(escalate.Context, "root", "platform-admin", null, null, default));
+        Assert.Contains("403", escalate.Error.ToString());
+
+        Assert.Equal(0, await KeysCommand.RevokeAsync(Context(environment: env).Context, id, default));
+        using var revoked = host.Client(key);
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, (await revoked.GetAsync("me")).StatusCode);
+    }
+
+    [Fact]
     public async Task Acknowledge_and_resolve_call_the_incident_routes()
     {
         await using var receiver = await LoopbackServer.StartAsync();

@@ -11,5 +11,6 @@ internal static class ClientCommands
         root.Subcommands.Add(SecretsCommand.Create());
         root.Subcommands.Add(IncidentsCommand.Create());
         root.Subcommands.Add(SourcesCommand.Create());
+        root.Subcommands.Add(KeysCommand.Create());
     }
 }
