@@ -112,8 +112,9 @@ public sealed class AuditTrail(StorageClients clients, AccessTables tables, Time
             var table = await clients.TableAsync(tables.Audit).ConfigureAwait(false);
             await table.AddEntityAsync(entity, CancellationToken.None).ConfigureAwait(false);
         }
-        catch (RequestFailedException e)
+        catch (Exception e) when (e is RequestFailedException or HttpRequestException or AggregateException)
         {
+            // The request's effect has happened; failing it now would only hide that. The error log is the alarm.
             AuthLog.AuditWriteFailed(logger, entity.Action, entity.Actor, e.Message);
         }
         if (entity.Outcome == "denied")
