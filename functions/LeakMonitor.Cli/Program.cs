@@ -8,6 +8,7 @@ var root = new RootCommand(
 root.Subcommands.Add(FingerprintCommand.Create());
 root.Subcommands.Add(ScanCommand.Create());
 root.Subcommands.Add(ServeCommand.Create());
+root.Subcommands.Add(PoisonCommand.Create());
 ClientCommands.AddTo(root);
 var parse = root.Parse(args);
 if (parse.Errors.Count > 0)

@@ -31,7 +31,7 @@ public sealed class CrawlOptions
     /// <summary>NCRONTAB (six fields) for the scheduler; each run enqueues the sources that are due.</summary>
     [Required] public string Schedule { get; set; } = "0 */5 * * * *";
     [Range(1, 100_000)] public int DefaultIntervalMinutes { get; set; } = 15;
-    [Range(1, 1000)] public int MaxItemsPerCrawl { get; set; } = 50;
+    [Range(1, 10_000)] public int MaxItemsPerCrawl { get; set; } = 50;
     [Range(1024, 1L << 32)] public long MaxDocumentBytes { get; set; } = 16L << 20;
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00")] public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
     [Required] public string UserAgent { get; set; } = "LeakMonitor/1.0 (+https://github.com/leakmonitor)";

@@ -36,6 +36,7 @@ public static class LeakMonitorServices
         services.AddSingleton<StorageNames>();
         services.AddSingleton<StorageClients>();
         services.AddSingleton<MessageQueue>();
+        services.AddSingleton<PoisonQueues>();
         services.AddSingleton<DocumentStore>();
         services.AddSingleton<RegistryStore>();
         services.AddSingleton<IncidentStore>();
@@ -44,7 +45,7 @@ public static class LeakMonitorServices
         services.AddSingleton(sp => FingerprintKeys.From(sp.GetRequiredService<IOptions<FingerprintOptions>>()));
         services.AddSingleton(sp => new WebhookSigner(
             FingerprintKeys.DecodeKey(sp.GetRequiredService<IOptions<WebhookOptions>>().Value.SigningKey,
-                "Webhooks:SigningKey") ?? WebhookSigner.DevelopmentKey));
+                "Webhooks:SigningKey", minBytes: 32, typeof(WebhookOptions)) ?? WebhookSigner.DevelopmentKey));
         services.AddSingleton(sp => new OutboundGuard(sp.GetRequiredService<IOptions<OutboundOptions>>().Value.AllowedHosts));
 
         services.AddHttpClient(Fetcher.ClientName, (sp, client) =>

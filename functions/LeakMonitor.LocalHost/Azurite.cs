@@ -58,7 +58,7 @@ public sealed class Azurite : IAsyncDisposable
             progress.WriteLine($"leakmon: installing Azurite (npm ci in {root}) ...");
             await RunToEndAsync("npm", ["ci", "--no-audit", "--no-fund"], root, ct).ConfigureAwait(false);
         }
-        var (blob, queue, table) = ports ?? (FreePort(), FreePort(), FreePort());
+        var (blob, queue, table) = ports ?? (LoopbackPorts.Free(), LoopbackPorts.Free(), LoopbackPorts.Free());
         List<string> args =
         [
             "--blobHost", "127.0.0.1", "--queueHost", "127.0.0.1", "--tableHost", "127.0.0.1",
@@ -94,6 +94,28 @@ public sealed class Azurite : IAsyncDisposable
             await Task.Delay(200, ct).ConfigureAwait(false);
         }
         return azurite;
+    }
+
+    /// <summary>Stops Azurite as Ctrl-C would (SIGINT), so it saves its data; kills it if it does not exit in 15 s.</summary>
+    public async Task StopGracefullyAsync()
+    {
+        if (process.HasExited)
+        {
+            return;
+        }
+        using (var kill = Process.Start("kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync().ConfigureAwait(false);
+        }
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+        }
     }
 
     public async ValueTask DisposeAsync()
@@ -153,12 +175,6 @@ public sealed class Azurite : IAsyncDisposable
         return null;
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     private static bool IsListening(int port)
     {

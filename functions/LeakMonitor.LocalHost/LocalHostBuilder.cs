@@ -45,6 +45,13 @@ public static class LocalHostBuilder
             {
                 ["AzureWebJobsStorage"] = Core.Storage.StorageAccount.DevelopmentStorage,
                 [$"{HostJsonSection}:extensions:queues:maxPollingInterval"] = LocalHostDefaults.MaxPollingInterval,
+                // The trigger's own storage client: the WebJobs queue listener treats an exhausted retry as fatal and
+                // ends the process, so it waits out a storage outage (up to ~13 minutes) instead. Same keys work as
+                // AzureWebJobsStorage__Retry__MaxRetries etc. for the Functions host.
+                ["AzureWebJobsStorage:Retry:Mode"] = "Exponential",
+                ["AzureWebJobsStorage:Retry:MaxRetries"] = "100",
+                ["AzureWebJobsStorage:Retry:Delay"] = "00:00:00.500",
+                ["AzureWebJobsStorage:Retry:MaxDelay"] = "00:00:08",
             });
         if (localSettingsFile is not null && File.Exists(localSettingsFile))
         {

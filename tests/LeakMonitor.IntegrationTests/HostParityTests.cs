@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Text.Json;
 using LeakMonitor.Core.Api;
+using LeakMonitor.IntegrationTests.Infrastructure;
 using LeakMonitor.LocalHost;
 using Microsoft.Azure.WebJobs;
 
@@ -61,13 +62,7 @@ public sealed class HostParityTests
 
     private static List<FunctionEntry> ReadFunctionsMetadata()
     {
-        // tests/LeakMonitor.IntegrationTests/bin/<Configuration>/net10.0 → functions/LeakMonitor.Functions/bin/<same>
-        var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-        var tfm = output.Name;
-        var configuration = output.Parent!.Name;
-        var repo = output.Parent!.Parent!.Parent!.Parent!.Parent!.FullName;
-        var path = Path.Combine(repo, "functions", "LeakMonitor.Functions", "bin", configuration, tfm, "functions.metadata");
-        Assert.True(File.Exists(path), $"functions.metadata not found at {path}: build the Functions app first");
+        var path = BuildOutput.Of("LeakMonitor.Functions", "functions.metadata");
         using var json = JsonDocument.Parse(File.ReadAllText(path));
         var entries = new List<FunctionEntry>();
         foreach (var function in json.RootElement.EnumerateArray())

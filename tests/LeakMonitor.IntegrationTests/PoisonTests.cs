@@ -2,8 +2,10 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using LeakMonitor.Cli.Commands;
 using LeakMonitor.Core.Storage;
 using LeakMonitor.IntegrationTests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace LeakMonitor.IntegrationTests;
 
@@ -33,6 +35,7 @@ public sealed class PoisonTests(AzuriteFixture azurite)
             });
             Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         }
+        await host.WaitForRegistryAsync(secrets.Length);
         var store = new DocumentStore(new StorageClients(host.Storage, new StorageNames(
             Microsoft.Extensions.Options.Options.Create(new Core.StorageOptions { Prefix = host.Prefix }))));
         var documents = host.Storage.Queues.GetQueueClient(host.Queue("Documents"));
@@ -55,6 +58,21 @@ public sealed class PoisonTests(AzuriteFixture azurite)
         Assert.Contains(host.Logs.Lines, l => l.Contains("00/does-not-exist", StringComparison.Ordinal)
             && l.Contains("does not exist", StringComparison.Ordinal));
         Assert.Equal(0, await host.QueueLengthAsync(host.Queue("Documents")));
+
+        // `leakmon poison list` shows it; once the cause is fixed (the blob exists), `replay` finishes the job.
+        var poisonQueues = host.Services.GetRequiredService<PoisonQueues>();
+        var listing = new StringWriter();
+        Assert.Equal(0, await PoisonCommand.ListAsync(poisonQueues, "documents", json: true, listing, default));
+        var listed = JsonDocument.Parse(listing.ToString().Trim()).RootElement;
+        Assert.Equal(parked.MessageId, listed.GetProperty("id").GetString());
+        Assert.Equal("documents", listed.GetProperty("queue").GetString());
+
+        var blob = host.Storage.Blobs.GetBlobContainerClient($"{host.Prefix}-documents").GetBlobClient("00/does-not-exist");
+        await blob.UploadAsync(new BinaryData($"repaired: {secrets[0]}"));
+        Assert.Equal(0, await PoisonCommand.ReplayAsync(poisonQueues, "documents", parked.MessageId, new StringWriter(), default));
+        await Eventually.UntilAsync(() => receiver.Requests.Count(r => r.Path == "/hook") == 3, TimeSpan.FromSeconds(60),
+            "the replayed document to produce its webhook call");
+        Assert.Equal(0, await host.QueueLengthAsync(poison));
     }
 
     private static Task Send(Azure.Storage.Queues.QueueClient queue, DocumentMessage message)

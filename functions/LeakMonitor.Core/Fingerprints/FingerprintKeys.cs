@@ -24,8 +24,9 @@ public sealed class FingerprintKeys
         return new FingerprintKeys(salt, pepper, isDevelopment: o.Salt.Length == 0 || o.Pepper.Length == 0);
     }
 
-    /// <summary>Decodes a base64 key of at least 16 bytes; null when unset. The setting name is in the error.</summary>
-    public static byte[]? DecodeKey(string? base64, string settingName)
+    /// <summary>Decodes a base64 key of at least <paramref name="minBytes"/> bytes; null when unset. The setting name
+    /// is in the error.</summary>
+    public static byte[]? DecodeKey(string? base64, string settingName, int minBytes = 16, Type? optionsType = null)
     {
         if (string.IsNullOrWhiteSpace(base64))
         {
@@ -38,13 +39,13 @@ public sealed class FingerprintKeys
         }
         catch (FormatException)
         {
-            throw new OptionsValidationException(settingName, typeof(FingerprintOptions),
+            throw new OptionsValidationException(settingName, optionsType ?? typeof(FingerprintOptions),
                 [$"{settingName} is not valid base64."]);
         }
-        if (key.Length < 16)
+        if (key.Length < minBytes)
         {
-            throw new OptionsValidationException(settingName, typeof(FingerprintOptions),
-                [$"{settingName} must hold at least 16 bytes; it holds {key.Length}."]);
+            throw new OptionsValidationException(settingName, optionsType ?? typeof(FingerprintOptions),
+                [$"{settingName} must hold at least {minBytes} bytes; it holds {key.Length}."]);
         }
         return key;
     }

@@ -32,14 +32,16 @@ public sealed class StorageAccount
     public static StorageAccount FromConfiguration(IConfiguration configuration)
     {
         // Queue messages are Base64 on both hosts by default; producers encode the same way.
-        var queueOptions = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 };
+        var queueOptions = Resilient(new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
+        var tableOptions = Resilient(new TableClientOptions());
+        var blobOptions = Resilient(new BlobClientOptions());
         var connectionString = configuration[ConnectionName];
         if (!string.IsNullOrWhiteSpace(connectionString))
         {
             return new StorageAccount(
                 new QueueServiceClient(connectionString, queueOptions),
-                new TableServiceClient(connectionString),
-                new BlobServiceClient(connectionString));
+                new TableServiceClient(connectionString, tableOptions),
+                new BlobServiceClient(connectionString, blobOptions));
         }
         var section = configuration.GetSection(ConnectionName);
         var credential = CredentialFor(section);
@@ -52,8 +54,23 @@ public sealed class StorageAccount
                 $"{ConnectionName}__{key} (or {ConnectionName}__accountName) for an identity-based connection.");
         return new StorageAccount(
             new QueueServiceClient(ServiceUri("queueServiceUri", "queue"), credential, queueOptions),
-            new TableServiceClient(ServiceUri("tableServiceUri", "table"), credential),
-            new BlobServiceClient(ServiceUri("blobServiceUri", "blob"), credential));
+            new TableServiceClient(ServiceUri("tableServiceUri", "table"), credential, tableOptions),
+            new BlobServiceClient(ServiceUri("blobServiceUri", "blob"), credential, blobOptions));
+    }
+
+    /// <summary>
+    /// Rides out a storage blip of up to ~40 s inside the handler (8 exponential retries, 0.5 s to 8 s), rather than
+    /// failing the message: a failed message whose release also fails stays invisible for the trigger's 10-minute
+    /// lease before it is retried.
+    /// </summary>
+    private static T Resilient<T>(T options) where T : ClientOptions
+    {
+        options.Retry.Mode = RetryMode.Exponential;
+        options.Retry.MaxRetries = 8;
+        options.Retry.Delay = TimeSpan.FromSeconds(0.5);
+        options.Retry.MaxDelay = TimeSpan.FromSeconds(8);
+        options.Retry.NetworkTimeout = TimeSpan.FromSeconds(30);
+        return options;
     }
 
     /// <summary>True when the connection is the local emulator's default (the local host may start Azurite).</summary>

@@ -59,6 +59,8 @@ public sealed class LoopbackServer : IAsyncDisposable
         Requests.Enqueue(new ReceivedRequest(context.Request.Method, context.Request.Path,
             context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase),
             body.ToArray(), DateTimeOffset.UtcNow));
+        body.Position = 0;
+        context.Request.Body = body; // handlers can read the body too
         if (routes.TryGetValue(context.Request.Path, out var handler))
         {
             await handler(context);

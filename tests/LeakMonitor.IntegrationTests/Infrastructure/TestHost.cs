@@ -1,6 +1,4 @@
-using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Sockets;
 using Azure.Data.Tables;
 using Azure.Storage.Queues;
 using LeakMonitor.Core;
@@ -41,15 +39,18 @@ public sealed class TestHost : IAsyncDisposable
     public StorageAccount Storage => host.Services.GetRequiredService<StorageAccount>();
     public string Queue(string name) => Settings[$"Queues:{name}"]!;
 
-    public static async Task<TestHost> StartAsync(AzuriteFixture azurite, Action<Dictionary<string, string?>>? configure = null,
-        Action<IServiceCollection>? services = null)
+    public static Task<TestHost> StartAsync(AzuriteFixture azurite, Action<Dictionary<string, string?>>? configure = null)
+        => StartAsync(azurite.ConnectionString, configure);
+
+    public static async Task<TestHost> StartAsync(string storageConnectionString,
+        Action<Dictionary<string, string?>>? configure = null)
     {
         var prefix = "t" + Guid.NewGuid().ToString("N")[..10];
         var apiKey = "test-api-key-" + prefix;
-        var port = FreePort();
+        var port = LoopbackPorts.Free();
         var settings = new Dictionary<string, string?>
         {
-            ["AzureWebJobsStorage"] = azurite.ConnectionString,
+            ["AzureWebJobsStorage"] = storageConnectionString,
             ["Storage:Prefix"] = prefix,
             ["Queues:CrawlJobs"] = $"{prefix}-crawl-jobs",
             ["Queues:Documents"] = $"{prefix}-documents",
@@ -68,16 +69,21 @@ public sealed class TestHost : IAsyncDisposable
         var logs = new CapturedLogs();
         var urls = $"http://127.0.0.1:{port}";
         var host = LocalHostBuilder.Build(configuration, urls,
-            s =>
+            services =>
             {
                 // Logs go to the capture (searched for planted secrets), not to the test runner's console.
-                s.RemoveAll<ILoggerProvider>();
-                s.AddSingleton<ILoggerProvider>(logs);
-                services?.Invoke(s);
+                services.RemoveAll<ILoggerProvider>();
+                services.AddSingleton<ILoggerProvider>(logs);
             });
         await host.StartAsync();
         return new TestHost(host, prefix, settings, new Uri(urls + "/api/"), apiKey, logs);
     }
+
+    /// <summary>Waits until the matcher's in-memory index holds <paramref name="count"/> fingerprints (it refreshes
+    /// on a timer), so documents sent next are matched against all of them.</summary>
+    public Task WaitForRegistryAsync(int count)
+        => Eventually.UntilAsync(() => Services.GetRequiredService<Core.Detection.RegistryIndex>().GetAsync(default),
+            index => index.Count == count, TimeSpan.FromSeconds(30), $"the matcher's index to hold {count} fingerprints");
 
     /// <summary>Every message text in this host's queues (and their poison twins).</summary>
     public async Task<List<string>> PeekAllQueuesAsync()
@@ -122,6 +128,7 @@ public sealed class TestHost : IAsyncDisposable
         return texts;
     }
 
+
     /// <summary>An API client for another credential (null: none at all).</summary>
     public HttpClient Client(string? credential)
     {
@@ -146,13 +153,6 @@ public sealed class TestHost : IAsyncDisposable
             }
         }
         return texts;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     public async ValueTask DisposeAsync()

@@ -1,0 +1,108 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using LeakMonitor.Core.Fingerprints;
+using LeakMonitor.Core.Storage;
+using LeakMonitor.IntegrationTests.Infrastructure;
+using LeakMonitor.LocalHost;
+using Xunit.Abstractions;
+
+namespace LeakMonitor.IntegrationTests;
+
+/// <summary>Faults while leaks are in flight: nothing lost, nothing done twice.</summary>
+[Collection(AzuriteCollection.Name)]
+public sealed class FaultTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task Storage_outage_while_leaks_are_in_flight_loses_none_and_duplicates_none()
+    {
+        // Its own Azurite on disk, so it can be stopped and restarted with its data, on the same ports.
+        var location = Path.Combine(Path.GetTempPath(), "leakmon-fault-" + Guid.NewGuid().ToString("N"));
+        (int, int, int) ports = (LoopbackPorts.Free(), LoopbackPorts.Free(), LoopbackPorts.Free());
+        var azurite = await Azurite.StartAsync(location, ports, TextWriter.Null, default);
+        try
+        {
+            await using var host = await TestHost.StartAsync(azurite.ConnectionString);
+            await using var receiver = await LoopbackServer.StartAsync();
+            receiver.Map("/hook", async context =>
+            {
+                await Task.Delay(150); // a realistic receiver: keeps a few hits in flight at once
+                context.Response.StatusCode = 200;
+            });
+
+            const int leaks = 8;
+            var store = new DocumentStore(new StorageClients(host.Storage, new StorageNames(
+                Microsoft.Extensions.Options.Options.Create(new Core.StorageOptions { Prefix = host.Prefix }))));
+            var documents = host.Storage.Queues.GetQueueClient(host.Queue("Documents"));
+            var planted = new List<string>();
+            for (var i = 0; i < leaks; i++)
+            {
+                var secret = $"AKIA{i:D4}FAULTTEST{i:D4}XYZ";
+                planted.Add(secret);
+                var created = await host.Api.PostAsJsonAsync("fingerprints", new
+                {
+                    label = $"aws-{i}",
+                    fingerprint = FingerprintScheme.Format(FingerprintScheme.Hash(FingerprintScheme.DevelopmentSalt, Encoding.UTF8.GetBytes(secret))),
+                    length = secret.Length,
+                    webhookUrl = receiver.Url("hook").AbsoluteUri,
+                });
+                Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+            }
+            await host.WaitForRegistryAsync(leaks);
+            foreach (var (secret, i) in planted.Select((s, i) => (s, i)))
+            {
+                var doc = await store.PutAsync(Encoding.UTF8.GetBytes($"leak {i}\naws_access_key_id={secret}\n"), $"test:{i}", default);
+                await documents.SendMessageAsync(JsonSerializer.Serialize(
+                    new DocumentMessage(doc.DocumentId, doc.BlobName, "fault-test", $"test:{i}", doc.Length)));
+            }
+
+            // Pull the plug once the first webhook arrives, while the rest are in flight.
+            await Eventually.UntilAsync(() => !receiver.Requests.IsEmpty, TimeSpan.FromSeconds(60), "the first webhook");
+            await azurite.StopGracefullyAsync();
+            var stoppedAt = DateTime.UtcNow;
+            await Task.Delay(TimeSpan.FromSeconds(5)); // the fault itself: five seconds without storage
+            await azurite.DisposeAsync();
+            azurite = await Azurite.StartAsync(location, ports, TextWriter.Null, default);
+            output.WriteLine($"Storage was down for {(DateTime.UtcNow - stoppedAt).TotalSeconds:0.0} s");
+
+            try
+            {
+                await Eventually.UntilAsync(() => receiver.Requests.Select(r => r.Headers["X-LeakMonitor-Delivery"]).Distinct().Count() == leaks,
+                    TimeSpan.FromSeconds(90), $"all {leaks} leaks to reach the webhook after recovery");
+            }
+            catch (TimeoutException)
+            {
+                foreach (var q in new[] { host.Queue("Documents"), host.Queue("Hits") })
+                {
+                    var props = await host.Storage.Queues.GetQueueClient(q).GetPropertiesAsync();
+                    output.WriteLine($"{q}: approximately {props.Value.ApproximateMessagesCount} messages (visible or not)");
+                }
+                output.WriteLine($"{receiver.Requests.Count} webhook calls; host log:");
+                foreach (var line in host.Logs.Lines.Where(l => !l.StartsWith("Information Azure", StringComparison.Ordinal)))
+                {
+                    output.WriteLine(line.Length > 400 ? line[..400] : line);
+                }
+                throw;
+            }
+            await Eventually.UntilAsync(async () => await host.QueueLengthAsync(host.Queue("Documents"))
+                + await host.QueueLengthAsync(host.Queue("Hits")), n => n == 0, TimeSpan.FromSeconds(30), "queues to drain");
+
+            // Handlers that were mid-flight finish by riding out the outage in their storage retries.
+            var incidents = await Eventually.UntilAsync(() => host.Api.GetFromJsonAsync<JsonElement>("incidents"),
+                list => list.GetArrayLength() == leaks
+                    && list.EnumerateArray().All(i => i.GetProperty("status").GetString() == "notified"),
+                TimeSpan.FromSeconds(60), "every incident to be marked notified");
+            var calls = receiver.Requests.GroupBy(r => r.Headers["X-LeakMonitor-Delivery"]).ToList();
+            output.WriteLine($"{incidents.GetArrayLength()} incidents, {receiver.Requests.Count} webhook calls");
+            Assert.Equal(leaks, calls.Count);
+            Assert.All(calls, c => Assert.Single(c));
+        }
+        finally
+        {
+            await azurite.DisposeAsync();
+            Directory.Delete(location, recursive: true);
+        }
+    }
+
+}
