@@ -70,9 +70,13 @@ public sealed class FingerprintsBulkApi(
                 {
                     errors[$"{at}.epoch"] = [epochError];
                 }
-                if (item.Owner is { Length: > 200 } || item.Kind is { Length: > 100 })
+                if (item.Owner is { Length: > 200 })
                 {
-                    errors[$"{at}.owner"] = ["owner must be at most 200 characters, kind at most 100"];
+                    errors[$"{at}.owner"] = ["must be at most 200 characters"];
+                }
+                if (item.Kind is { Length: > 100 })
+                {
+                    errors[$"{at}.kind"] = ["must be at most 100 characters"];
                 }
                 var webhook = string.IsNullOrEmpty(item.WebhookUrl) ? body.WebhookUrl : item.WebhookUrl;
                 if (!string.IsNullOrEmpty(item.WebhookUrl) && guard.Validate(item.WebhookUrl) is { } urlError)

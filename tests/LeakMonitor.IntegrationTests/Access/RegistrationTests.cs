@@ -72,9 +72,9 @@ public sealed class RegistrationTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.Equal(firstIds, againIds);
         Assert.Equal(3000, JsonDocument.Parse(await host.Api.GetStringAsync("fingerprints")).RootElement.GetArrayLength());
 
-        var invalid = await host.Api.PostAsJsonAsync("fingerprints/bulk", new { fingerprints = new[] { new { label = "", fingerprint = "md5:x", length = 0, epoch = 2 } } });
+        var invalid = await host.Api.PostAsJsonAsync("fingerprints/bulk", new { fingerprints = new[] { new { label = "", fingerprint = "md5:x", length = 0, epoch = 2, kind = new string('k', 101) } } });
         var names = (await invalid.ReadJsonAsync<JsonElement>()).GetProperty("errors").EnumerateObject().Select(p => p.Name).Order();
-        Assert.Equal(["fingerprints[0].fingerprint", "fingerprints[0].label", "fingerprints[0].length"], names);
+        Assert.Equal(["fingerprints[0].fingerprint", "fingerprints[0].kind", "fingerprints[0].label", "fingerprints[0].length"], names);
         var tooMany = await host.Api.PostAsync("fingerprints/bulk",
             new StringContent($"{{\"fingerprints\": [\"{new string('a', 5 << 20)}\"]}}", Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, tooMany.StatusCode);
