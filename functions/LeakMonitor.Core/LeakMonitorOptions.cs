@@ -24,7 +24,7 @@ public sealed class StorageOptions
 }
 
 /// <summary>Crawler behaviour, from the <c>Crawl</c> section.</summary>
-public sealed class CrawlOptions
+public sealed class CrawlOptions : IValidatableObject
 {
     public const string Section = "Crawl";
 
@@ -37,6 +37,46 @@ public sealed class CrawlOptions
     [Required] public string UserAgent { get; set; } = "LeakMonitor/1.0 (+https://github.com/leakmonitor)";
     /// <summary>Contact (mail or URL) appended to the User-Agent so site operators can reach whoever runs the crawler.</summary>
     public string Contact { get; set; } = "";
+
+    /// <summary>Politeness: the least time between two requests to one host (robots.txt Crawl-delay may ask for more).</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:10:00")] public TimeSpan MinRequestInterval { get; set; } = TimeSpan.FromSeconds(1);
+    /// <summary>Upper bound of one fetch including retries and their waits, and of reading one body.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")] public TimeSpan TotalTimeout { get; set; } = TimeSpan.FromMinutes(2);
+    /// <summary>
+    /// SOCKS5 proxies sources may use (comma separated); the first is the default, used for <c>.onion</c> hosts and
+    /// sources with <c>"proxy": true</c>. A source can only name a proxy listed here (no SSRF through a proxy).
+    /// </summary>
+    public string SocksProxies { get; set; } = "socks5://127.0.0.1:9050";
+    /// <summary>Size of each stored chunk of a dump.</summary>
+    [Range(64 * 1024, 64L << 20)] public int ChunkBytes { get; set; } = 4 << 20;
+    /// <summary>Overlap of consecutive chunks: at least the longest fingerprinted secret, so none is cut in two.</summary>
+    [Range(256, 1 << 20)] public int ChunkOverlapBytes { get; set; } = 16 << 10;
+    /// <summary>Cap on the (decompressed) bytes taken from one dump per crawl; a source may set a lower one.</summary>
+    [Range(1024, 1L << 40)] public long MaxDumpBytes { get; set; } = 1L << 30;
+    /// <summary>GitHub token sent to api.github.com by JSON sources with <c>"auth": "github"</c> (raises the rate limit).</summary>
+    public string GitHubToken { get; set; } = "";
+
+    /// <summary>The proxies of <see cref="SocksProxies"/>, parsed; the first is the default.</summary>
+    public IReadOnlyList<Uri> Proxies => [.. SocksProxies.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+        .Select(p => Uri.TryCreate(p, UriKind.Absolute, out var uri) ? uri : null).OfType<Uri>()];
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (ChunkOverlapBytes * 2L > ChunkBytes)
+        {
+            yield return new ValidationResult("Crawl:ChunkOverlapBytes must be at most half of Crawl:ChunkBytes.",
+                [nameof(ChunkOverlapBytes)]);
+        }
+        foreach (var proxy in SocksProxies.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (!Uri.TryCreate(proxy, UriKind.Absolute, out var uri) || uri.Scheme != "socks5" || uri.Port <= 0
+                || uri.AbsolutePath != "/")
+            {
+                yield return new ValidationResult(
+                    $"Crawl:SocksProxies: '{proxy}' is not a socks5://host:port URL.", [nameof(SocksProxies)]);
+            }
+        }
+    }
 }
 
 /// <summary>Fingerprint keys, from the <c>Fingerprints</c> section (Key Vault references in Azure).</summary>

@@ -48,14 +48,8 @@ public static class LeakMonitorServices
                 "Webhooks:SigningKey", minBytes: 32, typeof(WebhookOptions)) ?? WebhookSigner.DevelopmentKey));
         services.AddSingleton(sp => new OutboundGuard(sp.GetRequiredService<IOptions<OutboundOptions>>().Value.AllowedHosts));
 
-        services.AddHttpClient(Fetcher.ClientName, (sp, client) =>
-            {
-                var crawl = sp.GetRequiredService<IOptions<CrawlOptions>>().Value;
-                client.DefaultRequestHeaders.UserAgent.ParseAdd(
-                    crawl.Contact.Length > 0 ? $"{crawl.UserAgent} contact:{crawl.Contact}" : crawl.UserAgent);
-                client.Timeout = Timeout.InfiniteTimeSpan; // the Polly pipeline owns timeouts
-            })
-            .ConfigurePrimaryHttpMessageHandler(sp => sp.GetRequiredService<OutboundGuard>().CreateHandler());
+        services.AddSingleton<CrawlerHttp>();
+        services.AddSingleton<HostPipelines>();
         services.AddHttpClient(WebhookSender.ClientName, client =>
             {
                 client.DefaultRequestHeaders.UserAgent.ParseAdd("LeakMonitor-Webhook/1.0");

@@ -27,6 +27,9 @@ param appSubnetId string
 @description('Contact (mail or URL) appended to the crawler User-Agent so site operators can reach you.')
 param crawlContact string
 
+@description('Name of a Key Vault secret holding a GitHub token for the public gists API (optional; empty = none).')
+param crawlGitHubTokenSecretName string = ''
+
 @description('Key Vault secret names, as output by keyvault.bicep.')
 param secretNames object
 
@@ -127,6 +130,15 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
       Crawl__RequestTimeout: '00:00:30'
       Crawl__UserAgent: 'LeakMonitor/1.0 (+https://github.com/leakmonitor)'
       Crawl__Contact: crawlContact
+      Crawl__MinRequestInterval: '00:00:01'
+      Crawl__TotalTimeout: '00:02:00'
+      // No Tor daemon runs on Flex Consumption: onion sources need a reachable SOCKS5 proxy named here.
+      Crawl__SocksProxies: 'socks5://127.0.0.1:9050'
+      Crawl__ChunkBytes: '4194304'
+      Crawl__ChunkOverlapBytes: '16384'
+      Crawl__MaxDumpBytes: '1073741824'
+      // Optional GitHub token for the gists API rate limit: a Key Vault secret when its name is given.
+      Crawl__GitHubToken: empty(crawlGitHubTokenSecretName) ? '' : '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=${crawlGitHubTokenSecretName})'
       // FingerprintOptions
       Fingerprints__Salt: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=${secretNames.fingerprintSalt})'
       Fingerprints__Pepper: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=${secretNames.fingerprintPepper})'

@@ -63,6 +63,7 @@ var configuration = LocalHostBuilder.BuildConfiguration(null, new Dictionary<str
     ["AzureWebJobsStorage"] = azurite.ConnectionString,
     ["Crawl:Schedule"] = "*/1 * * * * *",
     ["Crawl:MaxItemsPerCrawl"] = options.ListingSize.ToString(CultureInfo.InvariantCulture),
+    ["Crawl:MinRequestInterval"] = "00:00:00", // the loopback site is ours: no politeness delay
     ["Fingerprints:RegistryRefreshInterval"] = "00:00:01",
     ["Api:BootstrapKey"] = apiKey,
     ["Outbound:AllowedHosts"] = "127.0.0.1",

@@ -1,57 +1,134 @@
+using System.Text.Json;
+using LeakMonitor.Core.Crawling;
 using LeakMonitor.Core.Http;
 using LeakMonitor.Core.Registry;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Options;
 
 namespace LeakMonitor.Core.Api;
 
-public sealed record RegisterSourceRequest(string? Name, string? Kind, string? Url, int? IntervalMinutes, bool? Enabled);
+public sealed record RegisterSourceRequest(string? Name, string? Kind, string? Url, int? IntervalMinutes, bool? Enabled,
+    JsonElement? Config);
 
-/// <summary><c>/api/sources</c>: what a team crawls, with each source's health.</summary>
-public sealed class SourcesApi(ApiRequests requests, RegistryStore registry, OutboundGuard guard, TimeProvider time)
+/// <summary>
+/// <c>/api/sources</c>: what a team crawls, with each source's health. <c>POST</c> takes one source, or an array of
+/// them (all valid, or none is added) — e.g. the shipped <c>default-sources.json</c>.
+/// </summary>
+public sealed class SourcesApi(ApiRequests requests, RegistryStore registry, OutboundGuard guard,
+    IOptions<CrawlOptions> crawl, TimeProvider time)
 {
+    public const int MaxSourcesPerRequest = 100;
+
     public Task<IResult> RegisterAsync(HttpRequest request, CancellationToken ct)
         => requests.AuthenticatedAsync(request, Role.Member, async caller =>
         {
-            var (body, problem) = await ApiRequests.ReadBodyAsync<RegisterSourceRequest>(request, ct).ConfigureAwait(false);
+            var (body, problem) = await ApiRequests.ReadBodyAsync<JsonDocument>(request, ct).ConfigureAwait(false);
             if (problem is not null)
             {
                 return problem;
             }
+            using var document = body!;
+            var root = document.RootElement;
+            var many = root.ValueKind == JsonValueKind.Array;
+            if (!many && root.ValueKind != JsonValueKind.Object)
+            {
+                return Problems.BadRequest("The body must be a source (a JSON object) or an array of sources.");
+            }
+            var elements = many ? root.EnumerateArray().ToList() : [root];
+            if (elements.Count is 0 or > MaxSourcesPerRequest)
+            {
+                return Problems.BadRequest($"Send between 1 and {MaxSourcesPerRequest} sources.");
+            }
             var errors = new Dictionary<string, string[]>();
-            if (string.IsNullOrWhiteSpace(body!.Name) || body.Name.Length > 200)
+            var entities = new List<SourceEntity>();
+            for (var i = 0; i < elements.Count; i++)
             {
-                errors["name"] = ["is required, at most 200 characters"];
-            }
-            if (body.Kind is null || !SourceKinds.All.Contains(body.Kind))
-            {
-                errors["kind"] = [$"must be one of: {string.Join(", ", SourceKinds.All)}"];
-            }
-            if (guard.Validate(body.Url) is { } urlError)
-            {
-                errors["url"] = [urlError];
-            }
-            if (body.IntervalMinutes is < 1 or > 100_000)
-            {
-                errors["intervalMinutes"] = ["must be between 1 and 100000"];
+                var prefix = many ? $"[{i}]." : "";
+                RegisterSourceRequest? source;
+                try
+                {
+                    source = elements[i].ValueKind == JsonValueKind.Object
+                        ? elements[i].Deserialize<RegisterSourceRequest>(ApiRequests.Json) : null;
+                }
+                catch (JsonException e)
+                {
+                    errors[$"{prefix}body"] = [e.Message];
+                    continue;
+                }
+                if (source is null)
+                {
+                    errors[$"{prefix}body"] = ["must be a JSON object"];
+                    continue;
+                }
+                if (Validate(source, caller.Team) is var (entity, problems) && problems.Count > 0)
+                {
+                    foreach (var (field, messages) in problems)
+                    {
+                        errors[prefix + field] = messages;
+                    }
+                }
+                else
+                {
+                    entities.Add(entity!);
+                }
             }
             if (errors.Count > 0)
             {
                 return Problems.Invalid(errors);
             }
-            var entity = new SourceEntity
+            foreach (var entity in entities)
             {
-                PartitionKey = caller.Team,
-                RowKey = Guid.NewGuid().ToString("N"),
-                Name = body.Name!.Trim(),
-                Kind = body.Kind!,
-                Url = body.Url!,
-                IntervalMinutes = body.IntervalMinutes ?? 0,
-                Enabled = body.Enabled ?? true,
-                CreatedAt = time.GetUtcNow(),
-            };
-            await registry.AddSourceAsync(entity, ct).ConfigureAwait(false);
-            return Results.Json(SourceView(entity), ApiRequests.Json, statusCode: StatusCodes.Status201Created);
+                await registry.AddSourceAsync(entity, ct).ConfigureAwait(false);
+            }
+            return many
+                ? Results.Json(entities.Select(SourceView), ApiRequests.Json, statusCode: StatusCodes.Status201Created)
+                : Results.Json(SourceView(entities[0]), ApiRequests.Json, statusCode: StatusCodes.Status201Created);
         });
+
+    private (SourceEntity? Entity, Dictionary<string, string[]> Errors) Validate(RegisterSourceRequest body, string team)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (string.IsNullOrWhiteSpace(body.Name) || body.Name.Length > 200)
+        {
+            errors["name"] = ["is required, at most 200 characters"];
+        }
+        if (body.Kind is null || !SourceKinds.All.Contains(body.Kind))
+        {
+            errors["kind"] = [$"must be one of: {string.Join(", ", SourceKinds.All)}"];
+        }
+        if (guard.ValidateSource(body.Url) is { } urlError)
+        {
+            errors["url"] = [urlError];
+        }
+        if (body.IntervalMinutes is < 1 or > 100_000)
+        {
+            errors["intervalMinutes"] = ["must be between 1 and 100000"];
+        }
+        var config = SourceConfig.Empty;
+        if (body.Kind is not null && SourceKinds.All.Contains(body.Kind))
+        {
+            foreach (var (field, messages) in SourceConfig.Validate(body.Kind, body.Config, crawl.Value, out config))
+            {
+                errors[field] = messages;
+            }
+        }
+        if (errors.Count > 0)
+        {
+            return (null, errors);
+        }
+        return (new SourceEntity
+        {
+            PartitionKey = team,
+            RowKey = Guid.NewGuid().ToString("N"),
+            Name = body.Name!.Trim(),
+            Kind = body.Kind!,
+            Url = body.Url!,
+            IntervalMinutes = body.IntervalMinutes ?? 0,
+            Enabled = body.Enabled ?? true,
+            Config = ReferenceEquals(config, SourceConfig.Empty) ? "" : config.Serialize(),
+            CreatedAt = time.GetUtcNow(),
+        }, errors);
+    }
 
     public Task<IResult> ListAsync(HttpRequest request, CancellationToken ct)
         => requests.AuthenticatedAsync(request, Role.Member, async caller =>
@@ -74,6 +151,7 @@ public sealed class SourcesApi(ApiRequests requests, RegistryStore registry, Out
         url = s.Url,
         intervalMinutes = s.IntervalMinutes,
         enabled = s.Enabled,
+        config = s.Config.Length > 0 ? JsonDocument.Parse(s.Config).RootElement.Clone() : (JsonElement?)null,
         health = new
         {
             lastScheduledAt = s.LastScheduledAt,
@@ -81,6 +159,13 @@ public sealed class SourcesApi(ApiRequests requests, RegistryStore registry, Out
             lastFailureAt = s.LastFailureAt,
             lastError = s.LastError,
             consecutiveFailures = s.ConsecutiveFailures,
+            lastOutcome = s.LastOutcome,
+        },
+        state = new
+        {
+            etag = s.ListingETag,
+            lastModified = s.ListingLastModified,
+            cursor = s.Cursor,
         },
     };
 }

@@ -28,4 +28,33 @@ internal static partial class CrawlLog
     [LoggerMessage(EventId = 1006, EventName = "DocumentTruncated", Level = LogLevel.Warning,
         Message = "Source {SourceId}: {Url} is larger than {MaxBytes} bytes; only the first {MaxBytes} are matched")]
     public static partial void Truncated(ILogger logger, string sourceId, string url, long maxBytes);
+
+    [LoggerMessage(EventId = 1007, EventName = "ItemDropped", Level = LogLevel.Warning,
+        Message = "Source {SourceId}: item {Url} failed for good and is not retried: {Reason}")]
+    public static partial void ItemDropped(ILogger logger, string sourceId, string url, string reason);
+
+    [LoggerMessage(EventId = 1008, EventName = "ItemDisallowed", Level = LogLevel.Information,
+        Message = "Source {SourceId}: item {Url} skipped: {Reason}")]
+    public static partial void ItemDisallowed(ILogger logger, string sourceId, string url, string reason);
+
+    [LoggerMessage(EventId = 1009, EventName = "NotModified", Level = LogLevel.Information,
+        Message = "Source {SourceId}: not modified since the last crawl")]
+    public static partial void NotModified(ILogger logger, string sourceId);
+
+    [LoggerMessage(EventId = 1010, EventName = "DumpCollected", Level = LogLevel.Information,
+        Message = "Source {SourceId}: dump {Url}: {Bytes} bytes in {Members} member(s), {Chunks} chunks, {Stored} new")]
+    public static partial void DumpCollected(ILogger logger, string sourceId, string url, long bytes, int members, int chunks,
+        int stored);
+
+    [LoggerMessage(EventId = 1011, EventName = "DumpCapped", Level = LogLevel.Warning,
+        Message = "Source {SourceId}: dump {Url} cut: {Reason}")]
+    public static partial void DumpCapped(ILogger logger, string sourceId, string url, string reason);
+
+    [LoggerMessage(EventId = 1012, EventName = "RobotsUnreadable", Level = LogLevel.Information,
+        Message = "{Url} could not be read ({Reason}); treated as absent")]
+    public static partial void RobotsUnreadable(ILogger logger, string url, string reason);
+
+    [LoggerMessage(EventId = 1013, EventName = "PaginationStopped", Level = LogLevel.Information,
+        Message = "Source {SourceId}: pagination stopped after {Pages} page(s): {Reason}")]
+    public static partial void PaginationStopped(ILogger logger, string sourceId, int pages, string reason);
 }

@@ -3,8 +3,11 @@ using System.Xml;
 
 namespace LeakMonitor.Core.Crawling;
 
-/// <summary>An item a listing points at: a stable id (guid/id, else the URL) and where its content is.</summary>
-public sealed record ListingItem(string Id, Uri Url);
+/// <summary>
+/// An item a listing points at: a stable id (guid/id, else the URL) and where its content is. A raw view's bytes
+/// are stored as they come; an HTML page is reduced to its reader text.
+/// </summary>
+public sealed record ListingItem(string Id, Uri Url, bool IsRawView = false);
 
 /// <summary>Parses source listings: RSS 2.0 / Atom feeds and plain lists of URLs.</summary>
 public static class ListingParser

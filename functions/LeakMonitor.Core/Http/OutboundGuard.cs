@@ -41,12 +41,71 @@ public sealed class OutboundGuard
         return uri.IsLoopback ? "must not point at a loopback address" : null;
     }
 
-    /// <summary>A SocketsHttpHandler that applies the guard to every connection it opens.</summary>
-    public SocketsHttpHandler CreateHandler()
+    /// <summary>
+    /// Checks a crawl source URL: as <see cref="Validate"/>, except that a <c>.onion</c> host may use plain http
+    /// (an onion address authenticates the service itself, and such a host is only ever reached through the proxy).
+    /// </summary>
+    public string? ValidateSource(string? url)
+        => Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttp
+            && uri.IdnHost.EndsWith(".onion", StringComparison.OrdinalIgnoreCase)
+            ? null
+            : Validate(url);
+
+    /// <summary>
+    /// Checks a URL about to be fetched through a SOCKS proxy, where the proxy (not us) resolves the name: a literal
+    /// non-public address is refused here; names are left to the proxy (Tor refuses private exits by default).
+    /// </summary>
+    public string? CheckProxiedTarget(Uri url)
+        => !IsAllowlisted(url.Host) && IPAddress.TryParse(url.Host, out var ip) && !IsPublic(ip)
+            ? $"Refused to fetch {url.Host} through a proxy: not a public address and not in the allowlist."
+            : null;
+
+    /// <summary>
+    /// A handler whose every connection goes to one SOCKS5 proxy and nowhere else. SocketsHttpHandler opens the
+    /// TCP connection to the proxy through ConnectCallback and then sends the target host name in the SOCKS5
+    /// request (socks5h semantics: the proxy resolves it, so .onion names work and nothing leaks to local DNS).
+    /// The guard cannot see the target's address; it pins the connection to the configured proxy instead, which
+    /// only an operator can configure (Crawl:SocksProxies), so a source cannot point the crawler at an internal
+    /// host by naming a "proxy".
+    /// </summary>
+    public static SocketsHttpHandler CreateProxiedHandler(Uri proxy)
     {
         return new SocketsHttpHandler
         {
-            AllowAutoRedirect = true,
+            Proxy = new WebProxy(proxy),
+            UseProxy = true,
+            AllowAutoRedirect = false,
+            AutomaticDecompression = DecompressionMethods.All,
+            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            ConnectCallback = async (context, ct) =>
+            {
+                var endpoint = context.DnsEndPoint;
+                if (!string.Equals(endpoint.Host, proxy.IdnHost, StringComparison.OrdinalIgnoreCase) || endpoint.Port != proxy.Port)
+                {
+                    throw new HttpRequestException(
+                        $"Refused to connect to {endpoint.Host}:{endpoint.Port}: this client only talks to its proxy.");
+                }
+                var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+                try
+                {
+                    await socket.ConnectAsync(endpoint, ct).ConfigureAwait(false);
+                    return new NetworkStream(socket, ownsSocket: true);
+                }
+                catch
+                {
+                    socket.Dispose();
+                    throw;
+                }
+            },
+        };
+    }
+
+    /// <summary>A SocketsHttpHandler that applies the guard to every connection it opens.</summary>
+    public SocketsHttpHandler CreateHandler(bool followRedirects = true)
+    {
+        return new SocketsHttpHandler
+        {
+            AllowAutoRedirect = followRedirects,
             MaxAutomaticRedirections = 5,
             AutomaticDecompression = DecompressionMethods.All,
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),

@@ -39,6 +39,19 @@ public sealed class SourceEntity : ITableEntity
     public string LastError { get; set; } = "";
     public int ConsecutiveFailures { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>The kind's settings as JSON (selectors, JSON mapping, proxy, caps): see <c>Crawling/SourceConfig</c>.</summary>
+    public string Config { get; set; } = "";
+
+    // Crawl state kept with the source (one row, written with the health, under the row's ETag).
+    /// <summary>ETag of the listing (or dump) at the last complete crawl, sent back as If-None-Match.</summary>
+    public string ListingETag { get; set; } = "";
+    /// <summary>Last-Modified of the listing (or dump) at the last complete crawl, sent back as If-Modified-Since.</summary>
+    public DateTimeOffset? ListingLastModified { get; set; }
+    /// <summary>Watermark: the newest item id of the last crawl (pagination stops at a page with nothing new).</summary>
+    public string Cursor { get; set; } = "";
+    /// <summary>What the last crawl did, for people: items listed, stored, failed, or "not modified".</summary>
+    public string LastOutcome { get; set; } = "";
 }
 
 /// <summary>Source kinds the crawler knows.</summary>
@@ -48,6 +61,12 @@ public static class SourceKinds
     public const string Feed = "feed";
     /// <summary>A plain-text list of raw URLs, one per line.</summary>
     public const string UrlList = "urls";
+    /// <summary>An HTML listing scraped with CSS selectors (links, content, next page), e.g. a paste site's archive.</summary>
+    public const string Html = "html";
+    /// <summary>A JSON API listing (GitHub public gists, Pastebin scraping API, ...) mapped by field paths.</summary>
+    public const string Json = "json";
+    /// <summary>One large file or archive (zip, gz, tar.gz), streamed and stored as overlapping chunks.</summary>
+    public const string Dump = "dump";
 
-    public static readonly string[] All = [Feed, UrlList];
+    public static readonly string[] All = [Feed, UrlList, Html, Json, Dump];
 }
