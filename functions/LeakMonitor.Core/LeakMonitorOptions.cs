@@ -106,6 +106,33 @@ public sealed class WebhookOptions
     [Range(typeof(TimeSpan), "00:00:01", "00:05:00")] public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
 }
 
+/// <summary>Slack and Teams alerts, from the <c>Alerts</c> section.</summary>
+public sealed class AlertOptions
+{
+    public const string Section = "Alerts";
+
+    /// <summary>Per-attempt timeout of a Slack or Teams post (the wait for the channel's rate-limit slot is extra).</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:05:00")] public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
+    /// <summary>Retries after a 5xx, a 429 (also one in a Teams body) or a timeout; then the hit message retries.</summary>
+    [Range(0, 10)] public int MaxRetries { get; set; } = 3;
+    /// <summary>Least time between two messages to the same channel (Slack: about one per second).</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")] public TimeSpan ChannelInterval { get; set; } = TimeSpan.FromSeconds(1);
+    /// <summary>
+    /// When one document holds at least this many of a team's secrets, each channel gets one digest for the document
+    /// instead of an alert per secret (rotation webhooks are still called per secret).
+    /// </summary>
+    [Range(2, 100_000)] public int DigestThreshold { get; set; } = 10;
+}
+
+/// <summary>GitHub token revocation (the optional <c>github</c> responder), from the <c>GitHub</c> section.</summary>
+public sealed class GitHubOptions
+{
+    public const string Section = "GitHub";
+
+    /// <summary>Base URL of GitHub's REST API; revocation posts to <c>{ApiBaseUrl}/credentials/revoke</c>.</summary>
+    [Required, Url] public string ApiBaseUrl { get; set; } = "https://api.github.com";
+}
+
 /// <summary>HTTP API access, from the <c>Api</c> section.</summary>
 public sealed class ApiOptions
 {

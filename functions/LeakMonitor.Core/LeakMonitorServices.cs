@@ -27,6 +27,8 @@ public static class LeakMonitorServices
         AddOptions<CrawlOptions>(services, configuration, CrawlOptions.Section);
         AddOptions<FingerprintOptions>(services, configuration, FingerprintOptions.Section);
         AddOptions<WebhookOptions>(services, configuration, WebhookOptions.Section);
+        AddOptions<AlertOptions>(services, configuration, AlertOptions.Section);
+        AddOptions<GitHubOptions>(services, configuration, GitHubOptions.Section);
         AddOptions<OutboundOptions>(services, configuration, OutboundOptions.Section);
         AddOptions<ApiOptions>(services, configuration, ApiOptions.Section);
         AddOptions<EntraOptions>(services, configuration, EntraOptions.Section);
@@ -57,12 +59,30 @@ public static class LeakMonitorServices
             })
             .ConfigurePrimaryHttpMessageHandler(sp => sp.GetRequiredService<OutboundGuard>().CreateHandler());
 
+        services.AddHttpClient(AlertSender.ClientName, client =>
+            {
+                client.DefaultRequestHeaders.UserAgent.ParseAdd("LeakMonitor-Alerts/1.0");
+                client.Timeout = Timeout.InfiniteTimeSpan;
+            })
+            .ConfigurePrimaryHttpMessageHandler(sp => sp.GetRequiredService<OutboundGuard>().CreateHandler());
+
+        services.AddHttpClient(GitHubRevoker.ClientName, client =>
+            {
+                client.DefaultRequestHeaders.UserAgent.ParseAdd("LeakMonitor-Revocation/1.0");
+                client.Timeout = Timeout.InfiniteTimeSpan;
+            })
+            .ConfigurePrimaryHttpMessageHandler(sp => sp.GetRequiredService<OutboundGuard>().CreateHandler());
+
         services.AddSingleton<Fetcher>();
         services.AddSingleton<CrawlScheduler>();
         services.AddSingleton<CrawlSourceHandler>();
         services.AddSingleton<RegistryIndex>();
         services.AddSingleton<MatchDocumentHandler>();
         services.AddSingleton<WebhookSender>();
+        services.AddSingleton(sp => new ChannelRateLimiter(sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<IOptions<AlertOptions>>().Value.ChannelInterval));
+        services.AddSingleton<AlertSender>();
+        services.AddSingleton<GitHubRevoker>();
         services.AddSingleton<HitHandler>();
         services.AddSingleton<ApiAuth>();
         services.AddSingleton<ApiRequests>();

@@ -161,6 +161,13 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
       Entra__TeamClaim: 'team'
       Entra__GroupTeams: ''
       Entra__ClockSkew: '00:02:00'
+      // AlertOptions
+      Alerts__Timeout: '00:00:10'
+      Alerts__MaxRetries: '3'
+      Alerts__ChannelInterval: '00:00:01'
+      Alerts__DigestThreshold: '10'
+      // GitHubOptions
+      GitHub__ApiBaseUrl: 'https://api.github.com'
       // OutboundOptions: empty in production (https to public addresses only).
       Outbound__AllowedHosts: ''
     }

@@ -96,7 +96,7 @@ public sealed class EndToEndTests(AzuriteFixture azurite, ITestOutputHelper outp
 
         var incidents = await host.Api.GetFromJsonAsync<JsonElement>("incidents");
         var incident = Assert.Single(incidents.EnumerateArray());
-        Assert.Equal("notified", incident.GetProperty("status").GetString());
+        Assert.Equal("rotated", incident.GetProperty("status").GetString());
 
         // The secret never reached a log line, a queue message or a table row.
         Assert.DoesNotContain(host.Logs.Lines, l => l.Contains(Secret, StringComparison.Ordinal));

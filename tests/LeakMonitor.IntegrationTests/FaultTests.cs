@@ -77,12 +77,12 @@ public sealed class FaultTests(ITestOutputHelper output)
                     pending += (await host.Storage.Queues.GetQueueClient(q).GetPropertiesAsync()).Value.ApproximateMessagesCount;
                 }
                 var incidents = await host.Api.GetFromJsonAsync<JsonElement>("incidents");
-                var notified = incidents.EnumerateArray().Count(i => i.GetProperty("status").GetString() == "notified");
+                var notified = incidents.EnumerateArray().Count(i => i.GetProperty("status").GetString() == "rotated");
                 return (receiver.Requests.Select(r => r.Headers["X-LeakMonitor-Delivery"]).Distinct().Count(), pending, notified);
             }
             var (delivered, pending, notified) = await Eventually.UntilAsync(Progress,
                 p => p.Delivered + p.Pending == leaks && p.Notified == p.Delivered, TimeSpan.FromSeconds(90),
-                "every leak to be alerted or still queued, and every alerted incident marked notified");
+                "every leak to be alerted or still queued, and every alerted incident marked rotated");
             output.WriteLine($"{delivered} leaks alerted after recovery, {pending} held by the 10-minute lease, " +
                 $"{leaks - delivered - pending} lost");
 

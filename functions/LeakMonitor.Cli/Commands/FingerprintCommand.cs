@@ -11,6 +11,8 @@ internal sealed record RegistryLine(
     [property: JsonPropertyName("version")] string Version,
     [property: JsonPropertyName("fingerprint")] string Fingerprint,
     [property: JsonPropertyName("length")] int Length,
+    [property: JsonPropertyName("prefilter"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    string? Prefilter = null,
     [property: JsonPropertyName("epoch"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? Epoch = null);
 
 /// <summary><c>leakmon fingerprint</c>: secrets in on stdin, fingerprints out, never the secret.</summary>
@@ -19,20 +21,27 @@ internal static class FingerprintCommand
     public static Command Create()
     {
         var salt = SaltOption.Create();
+        var noPrefilter = new Option<bool>("--no-prefilter")
+        {
+            Description = "Omit the 32-bit prefilter tag. Slower scanning, but an attacker holding the salt and the " +
+                "registry gains no shortcut for guessing low-entropy secrets such as human passwords " +
+                "(see docs/fingerprints.md).",
+        };
         var epoch = EpochOption.Create();
         var command = new Command("fingerprint",
-            "Read secrets on stdin and write their fingerprints as JSON lines (label, version, fingerprint, length). " +
-            "Input lines are JSON {\"label\": \"...\", \"secret\": \"...\"} or plain secrets (labelled secret-N). " +
-            "The secret itself is never written.")
+            "Read secrets on stdin and write their fingerprints as JSON lines (label, version, fingerprint, length, " +
+            "prefilter). Input lines are JSON {\"label\": \"...\", \"secret\": \"...\"} or plain secrets " +
+            "(labelled secret-N). PEM blocks are fingerprinted by their base64 body. The secret itself is never written.")
         {
-            salt, epoch,
+            salt, noPrefilter, epoch,
         };
-        command.SetAction(parse => Run(parse.GetValue(salt), Console.In, Console.Out, Console.Error, parse.GetValue(epoch)));
+        command.SetAction(parse => Run(parse.GetValue(salt), Console.In, Console.Out, Console.Error,
+            prefilter: !parse.GetValue(noPrefilter), epochOption: parse.GetValue(epoch)));
         return command;
     }
 
     internal static int Run(string? saltOption, TextReader input, TextWriter output, TextWriter error,
-        int? epochOption = null)
+        bool prefilter = true, int? epochOption = null)
     {
         byte[] salt;
         int? epoch;
@@ -46,6 +55,7 @@ internal static class FingerprintCommand
             error.WriteLine($"leakmon fingerprint: {e.Message}");
             return 2;
         }
+        var tagger = prefilter ? new Prefilter(salt) : null;
         var lineNumber = 0;
         while (input.ReadLine() is { } line)
         {
@@ -61,9 +71,15 @@ internal static class FingerprintCommand
                 return 2;
             }
             var normalized = FingerprintScheme.Normalize(secret);
+            if (normalized.Length == 0)
+            {
+                error.WriteLine($"leakmon fingerprint: line {lineNumber}: the secret is empty once normalised");
+                return 2;
+            }
             var hash = FingerprintScheme.Hash(salt, normalized);
-            output.WriteLine(JsonSerializer.Serialize(
-                new RegistryLine(label, FingerprintScheme.Version, FingerprintScheme.Format(hash), normalized.Length, epoch)));
+            var tag = tagger is null ? null : Prefilter.Format(tagger.Compute(normalized));
+            output.WriteLine(JsonSerializer.Serialize(new RegistryLine(
+                label, FingerprintScheme.Version, FingerprintScheme.Format(hash), normalized.Length, tag, epoch)));
         }
         return 0;
     }

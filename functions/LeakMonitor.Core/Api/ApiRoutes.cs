@@ -25,6 +25,9 @@ public static class ApiRoutes
         new("ListSources", "GET", "sources", (sp, r, _, ct) => sp.Get<SourcesApi>().ListAsync(r, ct)),
         new("DeleteSource", "DELETE", "sources/{id}", (sp, r, id, ct) => sp.Get<SourcesApi>().DeleteAsync(r, id!, ct)),
         new("ListIncidents", "GET", "incidents", (sp, r, _, ct) => sp.Get<IncidentsApi>().ListAsync(r, ct)),
+        new("GetIncident", "GET", "incidents/{id}", (sp, r, id, ct) => sp.Get<IncidentsApi>().GetAsync(r, id!, ct)),
+        new("AcknowledgeIncident", "POST", "incidents/{id}/acknowledge", (sp, r, id, ct) => sp.Get<IncidentsApi>().AcknowledgeAsync(r, id!, ct)),
+        new("ResolveIncident", "POST", "incidents/{id}/resolve", (sp, r, id, ct) => sp.Get<IncidentsApi>().ResolveAsync(r, id!, ct)),
         new("GetWebhookKey", "GET", "webhook-key", (sp, r, _, ct) => sp.Get<IncidentsApi>().GetWebhookKeyAsync(r, ct)),
         // Access (issue 6): identity, keys, teams, audit, bulk registration, OpenAPI. See AccessRoutes.
         .. AccessRoutes.All,

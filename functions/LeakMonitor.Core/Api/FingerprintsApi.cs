@@ -1,12 +1,18 @@
 using LeakMonitor.Core.Fingerprints;
 using LeakMonitor.Core.Http;
 using LeakMonitor.Core.Registry;
+using LeakMonitor.Core.Response;
 using Microsoft.AspNetCore.Http;
 
 namespace LeakMonitor.Core.Api;
 
-public sealed record RegisterFingerprintRequest(string? Label, string? Fingerprint, int? Length, string? WebhookUrl,
-    int? Epoch = null);
+/// <summary>
+/// A registration. <c>webhookUrl</c> (the rotation webhook) is kept for existing clients; <c>responders</c> adds
+/// Slack, Teams or more webhooks: <c>[{"type": "webhook" | "slack" | "teams", "url": "https://…"}]</c>.
+/// </summary>
+public sealed record RegisterFingerprintRequest(
+    string? Label, string? Fingerprint, int? Length, string? WebhookUrl, List<Responder?>? Responders = null,
+    string? Prefilter = null, int? Epoch = null);
 
 /// <summary><c>/api/fingerprints</c>: register, list and delete a team's fingerprints (never plaintext).</summary>
 public sealed class FingerprintsApi(
@@ -33,9 +39,24 @@ public sealed class FingerprintsApi(
             {
                 errors["length"] = ["is required: the secret's length in UTF-8 bytes, as 'leakmon fingerprint' writes it (1-16384)"];
             }
+            if (body.Prefilter is not null && !Prefilter.TryParse(body.Prefilter, out _, out var pfError))
+            {
+                errors["prefilter"] = [$"is optional; when given it {pfError}"];
+            }
             if (!string.IsNullOrEmpty(body.WebhookUrl) && guard.Validate(body.WebhookUrl) is { } urlError)
             {
                 errors["webhookUrl"] = [urlError];
+            }
+            foreach (var (field, messages) in Response.Responders.Validate(body.Responders, guard))
+            {
+                errors[field] = messages;
+            }
+            // One rotation call per leak: several webhooks would each need their own outcome and escalation.
+            var webhooks = (body.Responders ?? []).Where(r => r?.Type == ResponderTypes.Webhook).Select(r => r!.Url)
+                .Append(string.IsNullOrEmpty(body.WebhookUrl) ? null : body.WebhookUrl).OfType<string>().Distinct().Count();
+            if (webhooks > 1)
+            {
+                errors["responders"] = ["at most one rotation webhook per secret (webhookUrl or a responder of type webhook)"];
             }
             if (requests.EpochError(body.Epoch) is { } epochError)
             {
@@ -54,7 +75,9 @@ public sealed class FingerprintsApi(
                 // The pepper is applied before anything is stored: a stolen table cannot test guesses.
                 StoredHash = Convert.ToBase64String(System.Security.Cryptography.HMACSHA256.HashData(keys.Pepper, hash)),
                 Length = body.Length!.Value,
+                Prefilter = body.Prefilter ?? "",
                 WebhookUrl = body.WebhookUrl ?? "",
+                Responders = body.Responders is { Count: > 0 } list ? Response.Responders.Serialize(list!) : "",
                 CreatedAt = time.GetUtcNow(),
                 SaltEpoch = requests.SaltEpoch,
             };
@@ -75,6 +98,10 @@ public sealed class FingerprintsApi(
                 ? Results.NoContent()
                 : Problems.NotFound("Fingerprint", id));
 
+    /// <summary>A Slack or Teams webhook URL is itself a credential (anyone holding it can post): show its host only.</summary>
+    private static string? MaskChannelUrl(string? url)
+        => Uri.TryCreate(url, UriKind.Absolute, out var uri) ? $"{uri.Scheme}://{uri.Authority}/…" : null;
+
     private static object FingerprintView(FingerprintEntity f) => new
     {
         id = f.RowKey,
@@ -82,6 +109,8 @@ public sealed class FingerprintsApi(
         version = f.Version,
         length = f.Length,
         webhookUrl = f.WebhookUrl,
+        responders = Response.Responders.Effective(f.Responders, f.WebhookUrl)
+            .Select(r => new { type = r.Type, url = r.Type == ResponderTypes.Webhook ? r.Url : MaskChannelUrl(r.Url) }),
         createdAt = f.CreatedAt,
     };
 }

@@ -23,10 +23,12 @@ public sealed class MatchDocumentHandler(
         }
         // One hit per registered secret per document: the first place it appears.
         var hits = findings.GroupBy(f => f.Fingerprint).Select(g => g.MinBy(f => f.Offset)!).ToList();
+        // Each hit carries how many of its team's secrets this document holds, so a flood becomes one digest.
+        var perTeam = hits.CountBy(f => f.Fingerprint.Team).ToDictionary();
         foreach (var f in hits)
         {
             var hit = new HitMessage(f.Fingerprint.Team, f.Fingerprint.Id, message.DocumentId, message.SourceId,
-                message.Url, f.Line, f.Offset, f.DecoderChain, time.GetUtcNow());
+                message.Url, f.Line, f.Offset, f.DecoderChain, time.GetUtcNow(), perTeam[f.Fingerprint.Team]);
             await queue.SendAsync(queues.Value.Hits, hit, ct).ConfigureAwait(false);
         }
         DetectionLog.DocumentMatched(logger, message.DocumentId, message.Length, index.Count, hits.Count);

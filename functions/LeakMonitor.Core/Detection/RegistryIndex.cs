@@ -50,5 +50,6 @@ public sealed class RegistryIndex(
     }
 
     private static IndexEntry ToEntry(FingerprintEntity e)
-        => new(Convert.FromBase64String(e.StoredHash), e.Length, new FingerprintRef(e.RowKey, e.Label, e.PartitionKey));
+        => new(Convert.FromBase64String(e.StoredHash), e.Length, new FingerprintRef(e.RowKey, e.Label, e.PartitionKey),
+            Prefilter.TryParse(e.Prefilter, out var tag, out _) ? tag : null);
 }

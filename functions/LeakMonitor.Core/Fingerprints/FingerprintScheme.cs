@@ -19,8 +19,14 @@ public static class FingerprintScheme
     /// <summary>Public development pepper, used when the service has no configured pepper.</summary>
     public static readonly byte[] DevelopmentPepper = SHA256.HashData("leakmonitor development pepper, not for production"u8);
 
-    /// <summary>The bytes that are fingerprinted: the secret without surrounding whitespace, as UTF-8.</summary>
-    public static byte[] Normalize(string secret) => Encoding.UTF8.GetBytes(secret.Trim());
+    /// <summary>
+    /// The bytes that are fingerprinted: the secret without surrounding whitespace, as UTF-8; for a PEM block, its
+    /// base64 body with every whitespace removed (see <see cref="PemNormalizer"/>).
+    /// </summary>
+    public static byte[] Normalize(string secret)
+        => PemNormalizer.LooksLikePem(secret)
+            ? PemNormalizer.NormalizeSecret(secret)
+            : Encoding.UTF8.GetBytes(secret.Trim());
 
     public static byte[] Hash(ReadOnlySpan<byte> salt, ReadOnlySpan<byte> normalizedSecret)
         => HMACSHA256.HashData(salt, normalizedSecret);

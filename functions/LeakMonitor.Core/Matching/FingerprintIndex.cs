@@ -1,39 +1,153 @@
+using System.Buffers.Binary;
+using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
+using LeakMonitor.Core.Fingerprints;
+
+[assembly: System.Runtime.CompilerServices.InternalsVisibleTo("LeakMonitor.Benchmarks")]
 
 namespace LeakMonitor.Core.Matching;
 
 /// <summary>What a match points at: never the secret, only the registration it belongs to.</summary>
 public sealed record FingerprintRef(string Id, string Label, string Team = "");
 
-/// <summary>One registered fingerprint as the index stores it: its stored hash and the secret's length.</summary>
-public sealed record IndexEntry(byte[] StoredHash, int Length, FingerprintRef Ref);
+/// <summary>
+/// One registered fingerprint as the index stores it: its stored hash, the secret's length and, when the team sent
+/// one, its 32-bit pfv1 prefilter tag (see <see cref="Fingerprints.Prefilter"/>).
+/// </summary>
+public sealed record IndexEntry(byte[] StoredHash, int Length, FingerprintRef Ref, uint? Prefilter = null);
 
 /// <summary>
-/// In-memory lookup from candidate bytes to registrations. A candidate is hashed once with the salt (and the
-/// pepper, when the stored hashes are peppered); cost per candidate does not depend on how many fingerprints exist.
+/// In-memory lookup from candidate bytes to registrations, compact enough for millions of fingerprints: a sorted
+/// array of 64-bit hash prefixes with parallel registration ids, an open-addressing table of 32-bit prefilter tags
+/// behind a bitmap, and a per-length flag table. Cost per candidate does not depend on how many fingerprints exist:
+/// a candidate of a registered length costs one polynomial-hash lookup (or, for registrations without a prefilter,
+/// one HMAC); only prefilter hits pay the HMAC (and the pepper HMAC).
 /// </summary>
 public sealed class FingerprintIndex
 {
+    internal const byte HasPrefilter = 1;
+    internal const byte NeedsHmac = 2;
+
     private readonly byte[] salt;
     private readonly byte[]? pepper;
-    private readonly Dictionary<UInt128, FingerprintRef[]> byHash;
+    private readonly ulong[] keys;        // first 8 bytes of each stored hash, ascending
+    private readonly int[] refIds;        // parallel to keys
+    private readonly FingerprintRef[] refs;
+    private readonly uint[] tagTable;     // open addressing, 0 = empty, power-of-two size
+    private readonly ulong[] tagBits;     // bitmap filter in front of tagTable, power-of-two bits
+    private readonly ulong[] nearBits;    // first-level filter, small enough for L1/L2 cache
+    private readonly uint nearMask;
+    private readonly int tagShift;
+    private readonly byte[] lengthFlags;  // per length: HasPrefilter | NeedsHmac
 
     public FingerprintIndex(byte[] salt, byte[]? pepper, IEnumerable<IndexEntry> entries)
     {
         this.salt = salt;
         this.pepper = pepper;
-        byHash = [];
-        var lengths = new SortedSet<int>();
+        var keyList = new List<ulong>();
+        var refList = new List<FingerprintRef>();
+        var tags = new List<uint>();
+        var flags = new byte[1];
         foreach (var entry in entries)
         {
-            var key = KeyOf(entry.StoredHash);
-            byHash[key] = byHash.TryGetValue(key, out var refs) ? [.. refs, entry.Ref] : [entry.Ref];
-            lengths.Add(entry.Length);
-            Count++;
+            if (entry.Length < 1)
+            {
+                throw new ArgumentException("An index entry needs a positive length.", nameof(entries));
+            }
+            keyList.Add(KeyOf(entry.StoredHash));
+            refList.Add(entry.Ref);
+            if (entry.Length >= flags.Length)
+            {
+                Array.Resize(ref flags, Math.Max(entry.Length + 1, flags.Length * 2));
+            }
+            if (entry.Prefilter is { } tag)
+            {
+                tags.Add(tag);
+                flags[entry.Length] |= HasPrefilter;
+            }
+            else
+            {
+                flags[entry.Length] |= NeedsHmac;
+            }
+        }
+        Count = keyList.Count;
+        keys = [.. keyList];
+        refIds = new int[keys.Length];
+        for (var i = 0; i < refIds.Length; i++)
+        {
+            refIds[i] = i;
+        }
+        Array.Sort(keys, refIds);
+        refs = [.. refList];
+
+        var lengths = new List<int>();
+        for (var l = 0; l < flags.Length; l++)
+        {
+            if (flags[l] != 0)
+            {
+                lengths.Add(l);
+            }
         }
         Lengths = [.. lengths];
+        MinLength = Lengths.Length == 0 ? 0 : Lengths[0];
         MaxLength = Lengths.Length == 0 ? 0 : Lengths[^1];
+        lengthFlags = new byte[MaxLength + 1];
+        Array.Copy(flags, lengthFlags, lengthFlags.Length);
+
+        var tableSize = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(16, tags.Count * 2));
+        tagShift = 32 - BitOperations.Log2((uint)tableSize);
+        tagTable = new uint[tableSize];
+        tagBits = new ulong[Math.Max(1, tableSize / 8)]; // 16 bits per tag at most half-full: ~6% pass
+        // 4 bits per tag (~22% pass), between 32 KB (L1) and 512 KB (L2): most windows never touch the larger arrays.
+        var nearWords = (int)Math.Clamp(BitOperations.RoundUpToPowerOf2((uint)Math.Max(1, tags.Count)) / 16, 4096, 65536);
+        nearBits = new ulong[nearWords];
+        nearMask = (uint)nearWords - 1;
+        foreach (var tag in tags)
+        {
+            var t = tag == 0 ? 1 : tag;
+            tagBits[(t & (uint)(tagBits.Length * 64 - 1)) >> 6] |= 1UL << (int)(t & 63);
+            nearBits[(t >> 14) & nearMask] |= 1UL << (int)((t >> 8) & 63);
+            var slot = (int)((t * 0x9E3779B9u) >> tagShift);
+            while (tagTable[slot] != 0 && tagTable[slot] != t)
+            {
+                slot = (slot + 1) & (tableSize - 1);
+            }
+            tagTable[slot] = t;
+        }
+        Prefilter = new Prefilter(salt.Length == 0 ? [0] : salt);
+        Powers = new ulong[MaxLength + 1];
+        Powers[0] = 1;
+        for (var l = 1; l < Powers.Length; l++)
+        {
+            Powers[l] = Prefilter.MulMod(Powers[l - 1], Prefilter.Base);
+        }
+        var longLengths = new List<int>();
+        foreach (var l in Lengths)
+        {
+            if (l > ShortWindow)
+            {
+                longLengths.Add(l);
+            }
+        }
+        LongLengths = [.. longLengths];
+        ShortMax = Math.Min(MaxLength, ShortWindow);
     }
+
+    /// <summary>
+    /// Windows up to this length are found by walking the token ends ahead of a start; longer registered lengths
+    /// (PEM bodies, long JWTs) are few and tried one by one, so a long run does not cost a walk of kilobytes.
+    /// </summary>
+    internal const int ShortWindow = 256;
+
+    /// <summary>Base^L mod 2^61−1 for every L up to <see cref="MaxLength"/>: a window's hash from prefix hashes.</summary>
+    internal ulong[] Powers { get; }
+
+    /// <summary>Registered lengths above <see cref="ShortWindow"/>, ascending.</summary>
+    internal int[] LongLengths { get; }
+
+    /// <summary>The longest registered length that is walked as a short window.</summary>
+    internal int ShortMax { get; }
 
     public static FingerprintIndex Empty { get; } = new([], null, []);
 
@@ -42,19 +156,100 @@ public sealed class FingerprintIndex
     /// <summary>Distinct registered secret lengths in bytes, ascending: only windows of these lengths are hashed.</summary>
     public int[] Lengths { get; }
 
+    public int MinLength { get; }
+
     public int MaxLength { get; }
 
+    /// <summary>The salt-keyed prefilter the candidates' tags are computed with.</summary>
+    public Prefilter Prefilter { get; }
+
+    internal ReadOnlySpan<byte> LengthFlags => lengthFlags;
+
+    /// <summary>True when some registration may have this prefilter tag (false positives ~ count / 2^32).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal bool MayHaveTag(uint tag)
+    {
+        var t = tag == 0 ? 1 : tag;
+        if ((nearBits[(t >> 14) & nearMask] & (1UL << (int)((t >> 8) & 63))) == 0)
+        {
+            return false;
+        }
+        return InTagTable(t);
+    }
+
+    private bool InTagTable(uint t)
+    {
+        if ((tagBits[(t & (uint)(tagBits.Length * 64 - 1)) >> 6] & (1UL << (int)(t & 63))) == 0)
+        {
+            return false;
+        }
+        var mask = tagTable.Length - 1;
+        var slot = (int)((t * 0x9E3779B9u) >> tagShift);
+        while (true)
+        {
+            var v = tagTable[slot];
+            if (v == t)
+            {
+                return true;
+            }
+            if (v == 0)
+            {
+                return false;
+            }
+            slot = (slot + 1) & mask;
+        }
+    }
+
+    /// <summary>The full check: HMAC with the salt (then the pepper) and a lookup of the stored hash.</summary>
     public bool TryMatch(ReadOnlySpan<byte> candidate, out FingerprintRef[] matches)
     {
+        var (first, count) = FindRange(candidate);
+        if (count == 0)
+        {
+            matches = [];
+            return false;
+        }
+        matches = new FingerprintRef[count];
+        for (var i = 0; i < count; i++)
+        {
+            matches[i] = refs[refIds[first + i]];
+        }
+        return true;
+    }
+
+    /// <summary>The range in the sorted key array whose registrations match the candidate (count 0 when none).</summary>
+    internal (int First, int Count) FindRange(ReadOnlySpan<byte> candidate)
+    {
+        if (keys.Length == 0)
+        {
+            return (0, 0);
+        }
         Span<byte> hash = stackalloc byte[32];
         HMACSHA256.HashData(salt, candidate, hash);
         if (pepper is not null)
         {
             HMACSHA256.HashData(pepper, hash, hash);
         }
-        return byHash.TryGetValue(KeyOf(hash), out matches!);
+        var key = KeyOf(hash);
+        var i = Array.BinarySearch(keys, key);
+        if (i < 0)
+        {
+            return (0, 0);
+        }
+        var first = i;
+        while (first > 0 && keys[first - 1] == key)
+        {
+            first--;
+        }
+        var last = i;
+        while (last + 1 < keys.Length && keys[last + 1] == key)
+        {
+            last++;
+        }
+        return (first, last - first + 1);
     }
 
-    private static UInt128 KeyOf(ReadOnlySpan<byte> hash)
-        => new(BitConverter.ToUInt64(hash[..8]), BitConverter.ToUInt64(hash[8..16]));
+    internal FingerprintRef RefAt(int position) => refs[refIds[position]];
+
+    private static ulong KeyOf(ReadOnlySpan<byte> hash) => BinaryPrimitives.ReadUInt64LittleEndian(hash);
 }

@@ -1,10 +1,11 @@
-using System.Buffers;
-
 namespace LeakMonitor.Core.Matching;
 
 /// <summary>
-/// Streams content line by line (never loading it whole) and reports every registered secret in it. Candidates are
-/// the byte windows of a registered length that start and end at a token boundary.
+/// The one matching engine (queue matcher and <c>leakmon scan</c>). It streams content line by line (never loading
+/// it whole), expands archives and compressed streams (gzip, zip, tar, UTF-16) and decodes encoded runs (base64, hex,
+/// percent, JSON/backslash escapes, HTML entities, quoted-printable, doubled quotes, PEM blocks) recursively, then
+/// reports every registered secret found. Candidates are byte windows of a registered length that start and end at a
+/// token boundary and contain no whitespace.
 /// </summary>
 public static class Scanner
 {
@@ -12,94 +13,58 @@ public static class Scanner
     public const int MaxSliceBytes = 1 << 20;
 
     public static List<Finding> Scan(Stream input, FingerprintIndex index, CancellationToken ct = default)
+        => Scan(input, index, ScanOptions.Default, ct).Findings;
+
+    public static ScanReport Scan(Stream input, FingerprintIndex index, ScanOptions options, CancellationToken ct)
     {
-        var findings = new List<Finding>();
         if (index.Count == 0)
         {
-            return findings;
+            return new ScanReport([], false, false, 0);
         }
-        var buffer = ArrayPool<byte>.Shared.Rent(MaxSliceBytes + index.MaxLength + 1);
+        var session = new ScanSession(index, options, ct);
         try
         {
-            long bufferOffset = 0; // offset in the input of buffer[0]
-            long line = 1;
-            var filled = 0;
-            var lineStart = 0;
-            var eof = false;
-            while (!eof || lineStart < filled)
-            {
-                ct.ThrowIfCancellationRequested();
-                if (!eof && filled < buffer.Length)
-                {
-                    var read = input.Read(buffer, filled, buffer.Length - filled);
-                    eof = read == 0;
-                    filled += read;
-                }
-                var newline = Array.IndexOf(buffer, (byte)'\n', lineStart, filled - lineStart);
-                if (newline >= 0 || eof)
-                {
-                    var end = newline >= 0 ? newline : filled;
-                    ScanSlice(buffer.AsSpan(lineStart, end - lineStart), bufferOffset + lineStart, line, index, findings);
-                    line++;
-                    lineStart = newline >= 0 ? newline + 1 : filled;
-                    continue;
-                }
-                if (filled - lineStart >= MaxSliceBytes)
-                {
-                    // A huge line: scan what we have, keep the tail that a secret could straddle.
-                    ScanSlice(buffer.AsSpan(lineStart, filled - lineStart), bufferOffset + lineStart, line, index, findings);
-                    var keep = Math.Min(index.MaxLength, filled - lineStart);
-                    lineStart = filled - keep;
-                }
-                // Shift the unfinished line to the front to make room for more input.
-                Buffer.BlockCopy(buffer, lineStart, buffer, 0, filled - lineStart);
-                bufferOffset += lineStart;
-                filled -= lineStart;
-                lineStart = 0;
-            }
+            session.ScanStream(input, chain: "", path: "", depth: 0, anchor: null);
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            session.Dispose();
         }
-        return Deduplicate(findings);
+        return new ScanReport(Deduplicate(session.Findings), session.BudgetExhausted, session.DepthLimitReached,
+            session.UnreadableParts);
     }
 
-    private static void ScanSlice(ReadOnlySpan<byte> slice, long sliceOffset, long line, FingerprintIndex index,
-        List<Finding> findings)
-    {
-        var lengths = index.Lengths;
-        for (var start = 0; start < slice.Length; start++)
-        {
-            if (start > 0 && IsWord(slice[start - 1]))
-            {
-                continue;
-            }
-            foreach (var length in lengths)
-            {
-                var end = start + length;
-                if (end > slice.Length)
-                {
-                    break;
-                }
-                if (end < slice.Length && IsWord(slice[end]))
-                {
-                    continue;
-                }
-                if (index.TryMatch(slice.Slice(start, length), out var matches))
-                {
-                    foreach (var match in matches)
-                    {
-                        findings.Add(new Finding(match, line, sliceOffset + start, "plain"));
-                    }
-                }
-            }
-        }
-    }
-
-    // Slices of a huge line overlap, so the same match can be seen twice.
+    /// <summary>
+    /// The same occurrence is often seen twice: plain, and again in a decoded copy of its line. Per registration and
+    /// line, keep the findings reached through the fewest decoders.
+    /// </summary>
     private static List<Finding> Deduplicate(List<Finding> findings)
-        => findings.Count < 2 ? findings : [.. findings.DistinctBy(f => (f.Fingerprint, f.Offset, f.DecoderChain))];
+    {
+        if (findings.Count < 2)
+        {
+            return findings;
+        }
+        var best = new Dictionary<(FingerprintRef, string, long), int>();
+        foreach (var f in findings)
+        {
+            var key = (f.Fingerprint, f.Path, f.Line);
+            var depth = Depth(f.DecoderChain);
+            best[key] = best.TryGetValue(key, out var d) ? Math.Min(d, depth) : depth;
+        }
+        var seen = new HashSet<(FingerprintRef, string, long, long, string)>();
+        var result = new List<Finding>();
+        foreach (var f in findings)
+        {
+            if (Depth(f.DecoderChain) == best[(f.Fingerprint, f.Path, f.Line)]
+                && seen.Add((f.Fingerprint, f.Path, f.Line, f.Offset, f.DecoderChain)))
+            {
+                result.Add(f);
+            }
+        }
+        return result;
+    }
 
-    internal static bool IsWord(byte b) => b >= 0x80 || b == (byte)'_' || char.IsAsciiLetterOrDigit((char)b);
+    private static int Depth(string chain) => chain == "plain" ? 0 : chain.Count(c => c == '>') + 1;
+
+    internal static bool IsWord(byte b) => ByteClasses.IsWord(b);
 }

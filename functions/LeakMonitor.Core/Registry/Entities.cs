@@ -16,7 +16,12 @@ public sealed partial class FingerprintEntity : ITableEntity
     /// <summary>HMAC-SHA256(pepper, fingerprint), base64. Useless without the pepper held by the service.</summary>
     public string StoredHash { get; set; } = "";
     public int Length { get; set; }
+    /// <summary>Optional pfv1 prefilter tag (32 bits, salt-keyed) as sent by the team; empty when none.</summary>
+    public string Prefilter { get; set; } = "";
+    /// <summary>Legacy single rotation webhook; still honoured as a <c>webhook</c> responder.</summary>
     public string WebhookUrl { get; set; } = "";
+    /// <summary>JSON list of responders (<c>[{"type":"slack","url":"…"}]</c>): see Response/Responders.cs.</summary>
+    public string Responders { get; set; } = "";
     public DateTimeOffset CreatedAt { get; set; }
 }
 

@@ -8,7 +8,7 @@ using Polly.Timeout;
 namespace LeakMonitor.Core.Response;
 
 /// <summary>The receiver's final answer (or why there was none).</summary>
-public sealed record WebhookOutcome(bool Delivered, int? StatusCode, string Error);
+public sealed record WebhookOutcome(bool Delivered, int? StatusCode, string Error, string Answer = "");
 
 /// <summary>Posts signed JSON to a team's webhook, with retries on 5xx, 429 and timeouts.</summary>
 public sealed class WebhookSender
@@ -70,13 +70,31 @@ public sealed class WebhookSender
                 request.Headers.Add("Idempotency-Key", deliveryId);
                 return await client.SendAsync(request, token).ConfigureAwait(false);
             }, ct).ConfigureAwait(false);
+            // The endpoint's answer is recorded on the incident (bounded), never logged.
+            var answer = await ReadAnswerAsync(response, ct).ConfigureAwait(false);
             return response.IsSuccessStatusCode
-                ? new WebhookOutcome(true, (int)response.StatusCode, "")
-                : new WebhookOutcome(false, (int)response.StatusCode, $"answered {(int)response.StatusCode} {response.ReasonPhrase}");
+                ? new WebhookOutcome(true, (int)response.StatusCode, "", answer)
+                : new WebhookOutcome(false, (int)response.StatusCode,
+                    $"answered {(int)response.StatusCode} {response.ReasonPhrase}", answer);
         }
         catch (Exception e) when (e is HttpRequestException or TimeoutRejectedException)
         {
             return new WebhookOutcome(false, null, e.Message);
+        }
+    }
+
+    private const int MaxAnswerChars = 512;
+
+    private static async Task<string> ReadAnswerAsync(HttpResponseMessage response, CancellationToken ct)
+    {
+        try
+        {
+            var text = await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false);
+            return text.Length <= MaxAnswerChars ? text : text[..MaxAnswerChars];
+        }
+        catch (HttpRequestException)
+        {
+            return "";
         }
     }
 }

@@ -32,6 +32,11 @@ public sealed class RouteAccessTests(AzuriteFixture azurite) : IAsyncLifetime
         ["ListSources"] = [200, 200, 200, 200, 200],
         ["DeleteSource"] = [204, 204, 404, 404, 404],
         ["ListIncidents"] = [200, 200, 200, 200, 200],
+        // No incident exists here (opening one takes the pipeline; IncidentApiTests covers a real one and another
+        // team's id): every authenticated caller gets the same 404.
+        ["GetIncident"] = [404, 404, 404, 404, 404],
+        ["AcknowledgeIncident"] = [404, 404, 404, 404, 404],
+        ["ResolveIncident"] = [404, 404, 404, 404, 404],
         ["GetWebhookKey"] = [403, 200, 200, 200, 403],
         ["GetMe"] = [200, 200, 200, 200, 200],
         ["CreateApiKey"] = [403, 201, 201, 201, 403],
