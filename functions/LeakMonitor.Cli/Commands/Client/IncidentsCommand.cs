@@ -29,7 +29,7 @@ internal static class IncidentsCommand
     private static Command Transition(string name, string action, string description)
     {
         var id = new Argument<string>("id") { Description = "The incident's id (from 'leakmon incidents list')." };
-        var note = new Option<string?>("--note") { Description = "A note for the incident's history (never a secret)." };
+        var note = new Option<string?>("--note") { Description = "Sent as {\"note\"} (never a secret); the current API does not store it yet." };
         var command = new Command(name, description) { id, note };
         command.SetAction((parse, ct) => TransitionAsync(ClientContext.FromConsole(), action, parse.GetValue(id)!,
             parse.GetValue(note), ct));
