@@ -8,7 +8,8 @@ using Microsoft.AspNetCore.Http;
 namespace LeakMonitor.Core.Api;
 
 public sealed record BulkFingerprint(
-    string? Label, string? Fingerprint, int? Length, int? Epoch, string? Owner, string? Kind, string? WebhookUrl);
+    string? Label, string? Fingerprint, int? Length, int? Epoch, string? Owner, string? Kind, string? WebhookUrl,
+    string? Prefilter = null, List<Response.Responder?>? Responders = null);
 
 public sealed record BulkRegistrationRequest(List<BulkFingerprint>? Fingerprints, string? WebhookUrl);
 
@@ -78,6 +79,14 @@ public sealed class FingerprintsBulkApi(
                 {
                     errors[$"{at}.kind"] = ["must be at most 100 characters"];
                 }
+                if (item.Prefilter is not null && !Prefilter.TryParse(item.Prefilter, out _, out var pfError))
+                {
+                    errors[$"{at}.prefilter"] = [$"is optional; when given it {pfError}"];
+                }
+                foreach (var (field, messages) in Response.Responders.Validate(item.Responders, guard))
+                {
+                    errors[$"{at}.{field}"] = messages;
+                }
                 var webhook = string.IsNullOrEmpty(item.WebhookUrl) ? body.WebhookUrl : item.WebhookUrl;
                 if (!string.IsNullOrEmpty(item.WebhookUrl) && guard.Validate(item.WebhookUrl) is { } urlError)
                 {
@@ -100,6 +109,8 @@ public sealed class FingerprintsBulkApi(
                     Owner = item.Owner?.Trim() ?? "",
                     Kind = item.Kind?.Trim() ?? "",
                     SaltEpoch = requests.SaltEpoch,
+                    Prefilter = item.Prefilter ?? "",
+                    Responders = item.Responders is { Count: > 0 } list ? Response.Responders.Serialize(list!) : "",
                     CreatedAt = now,
                 };
             }

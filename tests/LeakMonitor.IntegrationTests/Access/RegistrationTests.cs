@@ -81,6 +81,33 @@ public sealed class RegistrationTests(AzuriteFixture azurite) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Bulk_items_carry_responders_and_a_prefilter_validated_per_item()
+    {
+        var ok = await host.Api.PostAsJsonAsync("fingerprints/bulk", new
+        {
+            fingerprints = new[]
+            {
+                new { label = "with responder", fingerprint = Access.NewFingerprint(), length = 20, epoch = 2,
+                      responders = new[] { new { type = "webhook", url = "http://127.0.0.1:9/rotate" } } },
+            },
+        });
+        Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+        Assert.Contains("127.0.0.1:9/rotate", await host.Api.GetStringAsync("fingerprints"));
+
+        var bad = await host.Api.PostAsJsonAsync("fingerprints/bulk", new
+        {
+            fingerprints = new[]
+            {
+                new { label = "x", fingerprint = Access.NewFingerprint(), length = 20, epoch = 2, prefilter = "nope",
+                      responders = new[] { new { type = "carrier-pigeon", url = "https://example.com" } } },
+            },
+        });
+        var names = (await bad.ReadJsonAsync<JsonElement>()).GetProperty("errors").EnumerateObject().Select(p => p.Name).ToList();
+        Assert.Contains("fingerprints[0].prefilter", names);
+        Assert.Contains(names, n => n.StartsWith("fingerprints[0].responders", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task The_OpenAPI_document_describes_every_route_with_its_role()
     {
         var response = await host.Api.GetAsync("openapi.json");

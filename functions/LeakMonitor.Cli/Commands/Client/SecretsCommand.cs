@@ -89,6 +89,7 @@ internal static class SecretsCommand
         {
             ["label"] = details.Label.Trim(),
             ["fingerprint"] = FingerprintScheme.Format(FingerprintScheme.Hash(salt, normalized)),
+            ["prefilter"] = Prefilter.Format(new Prefilter(salt).Compute(normalized)),
             ["length"] = normalized.Length,
             ["epoch"] = epoch,
             ["owner"] = details.Owner,
@@ -154,6 +155,7 @@ internal static class SecretsCommand
                     ["label"] = root.TryGetProperty("label", out var l) ? l.GetString() : null,
                     ["fingerprint"] = root.TryGetProperty("fingerprint", out var f) ? f.GetString() : null,
                     ["length"] = root.TryGetProperty("length", out var n) && n.TryGetInt32(out var length) ? length : null,
+                    ["prefilter"] = root.TryGetProperty("prefilter", out var pf) && pf.ValueKind == JsonValueKind.String ? pf.GetString() : null,
                     ["epoch"] = root.TryGetProperty("epoch", out var e) && e.TryGetInt32(out var lineEpoch) ? lineEpoch : epoch,
                     ["owner"] = details.Owner,
                     ["kind"] = details.Kind,
