@@ -89,6 +89,11 @@ public sealed class FingerprintOptions
     /// <summary>Service-only pepper (base64, ≥ 16 bytes) applied before a fingerprint is stored. Empty = development pepper.</summary>
     public string Pepper { get; set; } = "";
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")] public TimeSpan RegistryRefreshInterval { get; set; } = TimeSpan.FromSeconds(5);
+    /// <summary>
+    /// Generation of <see cref="Salt"/>: raise it when the salt is rotated. Registrations carrying another epoch (none
+    /// counts as 1) are refused, since their fingerprints were made with a salt the matcher no longer uses.
+    /// </summary>
+    [Range(1, 1_000_000)] public int SaltEpoch { get; set; } = 1;
 }
 
 /// <summary>Outbound webhooks, from the <c>Webhooks</c> section.</summary>
@@ -133,9 +138,47 @@ public sealed class ApiOptions
 {
     public const string Section = "Api";
 
-    /// <summary>Bootstrap API key granting <see cref="BootstrapTeam"/>. Empty = every request is refused.</summary>
+    /// <summary>
+    /// Bootstrap API key: a platform admin of <see cref="BootstrapTeam"/>, so a new deployment can create its teams
+    /// and their keys. Empty = no bootstrap caller (use API keys or Entra ID).
+    /// </summary>
     public string BootstrapKey { get; set; } = "";
     [Required, RegularExpression("^[a-z0-9][a-z0-9-]{0,62}$")] public string BootstrapTeam { get; set; } = "default";
+    /// <summary>Sustained requests per minute per caller (token bucket refill).</summary>
+    [Range(1, 1_000_000)] public int RateLimitPerMinute { get; set; } = 600;
+    /// <summary>Requests a caller may make at once before the limit applies (token bucket size).</summary>
+    [Range(1, 1_000_000)] public int RateLimitBurst { get; set; } = 120;
+    /// <summary>Lifetime of a new API key when the request names none.</summary>
+    [Range(1, 3650)] public int DefaultKeyLifetimeDays { get; set; } = 90;
+    /// <summary>Longest lifetime a new API key may ask for.</summary>
+    [Range(1, 3650)] public int MaxKeyLifetimeDays { get; set; } = 365;
+}
+
+/// <summary>
+/// Microsoft Entra ID bearer tokens, from the <c>Entra</c> section. Empty <see cref="Authority"/> = Entra sign-in off.
+/// </summary>
+public sealed class EntraOptions
+{
+    public const string Section = "Entra";
+
+    /// <summary>
+    /// The authority whose OpenID metadata (<c>/.well-known/openid-configuration</c>) names the issuer and the signing
+    /// keys, e.g. <c>https://login.microsoftonline.com/&lt;tenant id&gt;/v2.0</c>. https only, except loopback (tests).
+    /// </summary>
+    public string Authority { get; set; } = "";
+    /// <summary>The API's application id URI or client id: tokens for anything else are refused.</summary>
+    public string Audience { get; set; } = "";
+    /// <summary>Expected issuer; empty = the issuer the authority's metadata names.</summary>
+    public string Issuer { get; set; } = "";
+    /// <summary>Claim holding the caller's team id (e.g. a directory extension); checked before group mappings.</summary>
+    public string TeamClaim { get; set; } = "team";
+    /// <summary>
+    /// Group object id → team, optionally with a role: <c>&lt;group id&gt;=&lt;team&gt;[:&lt;role&gt;]</c>, separated by
+    /// <c>;</c>. A token whose groups map to more than one team is refused.
+    /// </summary>
+    public string GroupTeams { get; set; } = "";
+    /// <summary>Clock skew tolerated on token lifetimes.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:10:00")] public TimeSpan ClockSkew { get; set; } = TimeSpan.FromMinutes(2);
 }
 
 /// <summary>Outbound network policy for crawlers and webhooks, from the <c>Outbound</c> section.</summary>

@@ -1,4 +1,7 @@
 using LeakMonitor.Core.Api;
+using LeakMonitor.Core.Api.Audit;
+using LeakMonitor.Core.Api.Auth;
+using LeakMonitor.Core.Api.OpenApi;
 using LeakMonitor.Core.Crawling;
 using LeakMonitor.Core.Detection;
 using LeakMonitor.Core.Fingerprints;
@@ -28,6 +31,7 @@ public static class LeakMonitorServices
         AddOptions<GitHubOptions>(services, configuration, GitHubOptions.Section);
         AddOptions<OutboundOptions>(services, configuration, OutboundOptions.Section);
         AddOptions<ApiOptions>(services, configuration, ApiOptions.Section);
+        AddOptions<EntraOptions>(services, configuration, EntraOptions.Section);
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(_ => StorageAccount.FromConfiguration(configuration));
@@ -85,7 +89,25 @@ public static class LeakMonitorServices
         services.AddSingleton<FingerprintsApi>();
         services.AddSingleton<SourcesApi>();
         services.AddSingleton<IncidentsApi>();
+        AddAccess(services);
         return services;
+    }
+
+    /// <summary>Identity, rate limits, audit, and the access routes (issue 6).</summary>
+    private static void AddAccess(IServiceCollection services)
+    {
+        services.AddSingleton<IValidateOptions<EntraOptions>, EntraOptionsValidator>();
+        services.AddHttpClient(nameof(EntraTokenValidator), client => client.Timeout = TimeSpan.FromSeconds(10));
+        services.AddSingleton<AccessTables>();
+        services.AddSingleton<AccessStore>();
+        services.AddSingleton<EntraTokenValidator>();
+        services.AddSingleton<ApiRateLimiter>();
+        services.AddSingleton<AuditTrail>();
+        services.AddSingleton<FingerprintsBulkApi>();
+        services.AddSingleton<ApiKeysApi>();
+        services.AddSingleton<TeamsApi>();
+        services.AddSingleton<AuditApi>();
+        services.AddSingleton<OpenApiApi>();
     }
 
     private static void AddOptions<T>(IServiceCollection services, IConfiguration configuration, string section)

@@ -12,7 +12,7 @@ public static class LeakMonitorSettings
     public static readonly Type[] OptionTypes =
     [
         typeof(QueueOptions), typeof(StorageOptions), typeof(CrawlOptions), typeof(FingerprintOptions),
-        typeof(WebhookOptions), typeof(AlertOptions), typeof(GitHubOptions), typeof(OutboundOptions), typeof(ApiOptions),
+        typeof(WebhookOptions), typeof(AlertOptions), typeof(GitHubOptions), typeof(OutboundOptions), typeof(ApiOptions), typeof(EntraOptions),
     ];
 
     /// <summary><c>Section:Property</c> → default value, for every option.</summary>

@@ -102,7 +102,7 @@ public static class LocalHostBuilder
                 configureServices?.Invoke(services);
             })
             .ConfigureWebHost(web => web
-                .UseKestrel(k => k.Limits.MaxRequestBodySize = 1 << 20)
+                .UseKestrel(k => k.Limits.MaxRequestBodySize = 5 << 20) // bulk registration takes up to 4 MiB
                 .UseUrls(urls)
                 .Configure(app =>
                 {

@@ -143,12 +143,24 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
       Fingerprints__Salt: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=${secretNames.fingerprintSalt})'
       Fingerprints__Pepper: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=${secretNames.fingerprintPepper})'
       Fingerprints__RegistryRefreshInterval: '00:00:05'
+      Fingerprints__SaltEpoch: '1' // raise when the salt is rotated
       // WebhookOptions
       Webhooks__SigningKey: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=${secretNames.webhookSigningKey})'
       Webhooks__Timeout: '00:00:10'
       // ApiOptions
       Api__BootstrapKey: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=${secretNames.apiBootstrapKey})'
       Api__BootstrapTeam: 'default'
+      Api__RateLimitPerMinute: '600'
+      Api__RateLimitBurst: '120'
+      Api__DefaultKeyLifetimeDays: '90'
+      Api__MaxKeyLifetimeDays: '365'
+      // EntraOptions: sign-in with Entra ID stays off until an operator sets Authority and Audience.
+      Entra__Authority: ''
+      Entra__Audience: ''
+      Entra__Issuer: ''
+      Entra__TeamClaim: 'team'
+      Entra__GroupTeams: ''
+      Entra__ClockSkew: '00:02:00'
       // AlertOptions
       Alerts__Timeout: '00:00:10'
       Alerts__MaxRetries: '3'

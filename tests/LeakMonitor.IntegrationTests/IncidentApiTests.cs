@@ -40,11 +40,11 @@ public sealed class IncidentApiTests(AzuriteFixture azurite)
 
         var acknowledged = await Transition(host, id, "acknowledge", HttpStatusCode.OK);
         Assert.Equal("acknowledged", acknowledged.GetProperty("status").GetString());
-        Assert.Equal("team:blue-team", acknowledged.GetProperty("acknowledged").GetProperty("by").GetString());
+        Assert.Equal("bootstrap", acknowledged.GetProperty("acknowledged").GetProperty("by").GetString());
         await Transition(host, id, "acknowledge", HttpStatusCode.OK); // repeating changes nothing
         var resolved = await Transition(host, id, "resolve", HttpStatusCode.OK);
         Assert.Equal("resolved", resolved.GetProperty("status").GetString());
-        Assert.Equal("team:blue-team", resolved.GetProperty("resolved").GetProperty("by").GetString());
+        Assert.Equal("bootstrap", resolved.GetProperty("resolved").GetProperty("by").GetString());
         Assert.Equal(JsonValueKind.String, resolved.GetProperty("resolved").GetProperty("at").ValueKind);
         await Transition(host, id, "acknowledge", HttpStatusCode.Conflict);
 

@@ -12,7 +12,8 @@ internal sealed record RegistryLine(
     [property: JsonPropertyName("fingerprint")] string Fingerprint,
     [property: JsonPropertyName("length")] int Length,
     [property: JsonPropertyName("prefilter"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    string? Prefilter = null);
+    string? Prefilter = null,
+    [property: JsonPropertyName("epoch"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? Epoch = null);
 
 /// <summary><c>leakmon fingerprint</c>: secrets in on stdin, fingerprints out, never the secret.</summary>
 internal static class FingerprintCommand
@@ -26,27 +27,30 @@ internal static class FingerprintCommand
                 "registry gains no shortcut for guessing low-entropy secrets such as human passwords " +
                 "(see docs/fingerprints.md).",
         };
+        var epoch = EpochOption.Create();
         var command = new Command("fingerprint",
             "Read secrets on stdin and write their fingerprints as JSON lines (label, version, fingerprint, length, " +
             "prefilter). Input lines are JSON {\"label\": \"...\", \"secret\": \"...\"} or plain secrets " +
             "(labelled secret-N). PEM blocks are fingerprinted by their base64 body. The secret itself is never written.")
         {
-            salt, noPrefilter,
+            salt, noPrefilter, epoch,
         };
         command.SetAction(parse => Run(parse.GetValue(salt), Console.In, Console.Out, Console.Error,
-            prefilter: !parse.GetValue(noPrefilter)));
+            prefilter: !parse.GetValue(noPrefilter), epochOption: parse.GetValue(epoch)));
         return command;
     }
 
     internal static int Run(string? saltOption, TextReader input, TextWriter output, TextWriter error,
-        bool prefilter = true)
+        bool prefilter = true, int? epochOption = null)
     {
         byte[] salt;
+        int? epoch;
         try
         {
             salt = SaltOption.Resolve(saltOption, error);
+            epoch = EpochOption.Resolve(epochOption, Environment.GetEnvironmentVariable);
         }
-        catch (Exception e) when (e is Microsoft.Extensions.Options.OptionsValidationException)
+        catch (Exception e) when (e is Microsoft.Extensions.Options.OptionsValidationException or FormatException)
         {
             error.WriteLine($"leakmon fingerprint: {e.Message}");
             return 2;
@@ -75,7 +79,7 @@ internal static class FingerprintCommand
             var hash = FingerprintScheme.Hash(salt, normalized);
             var tag = tagger is null ? null : Prefilter.Format(tagger.Compute(normalized));
             output.WriteLine(JsonSerializer.Serialize(new RegistryLine(
-                label, FingerprintScheme.Version, FingerprintScheme.Format(hash), normalized.Length, tag)));
+                label, FingerprintScheme.Version, FingerprintScheme.Format(hash), normalized.Length, tag, epoch)));
         }
         return 0;
     }

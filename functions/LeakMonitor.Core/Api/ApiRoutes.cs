@@ -29,6 +29,8 @@ public static class ApiRoutes
         new("AcknowledgeIncident", "POST", "incidents/{id}/acknowledge", (sp, r, id, ct) => sp.Get<IncidentsApi>().AcknowledgeAsync(r, id!, ct)),
         new("ResolveIncident", "POST", "incidents/{id}/resolve", (sp, r, id, ct) => sp.Get<IncidentsApi>().ResolveAsync(r, id!, ct)),
         new("GetWebhookKey", "GET", "webhook-key", (sp, r, _, ct) => sp.Get<IncidentsApi>().GetWebhookKeyAsync(r, ct)),
+        // Access (issue 6): identity, keys, teams, audit, bulk registration, OpenAPI. See AccessRoutes.
+        .. AccessRoutes.All,
     ];
 }
 

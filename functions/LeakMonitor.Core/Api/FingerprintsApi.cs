@@ -12,14 +12,14 @@ namespace LeakMonitor.Core.Api;
 /// </summary>
 public sealed record RegisterFingerprintRequest(
     string? Label, string? Fingerprint, int? Length, string? WebhookUrl, List<Responder?>? Responders = null,
-    string? Prefilter = null);
+    string? Prefilter = null, int? Epoch = null);
 
 /// <summary><c>/api/fingerprints</c>: register, list and delete a team's fingerprints (never plaintext).</summary>
 public sealed class FingerprintsApi(
     ApiRequests requests, RegistryStore registry, FingerprintKeys keys, OutboundGuard guard, TimeProvider time)
 {
     public Task<IResult> RegisterAsync(HttpRequest request, CancellationToken ct)
-        => requests.AuthenticatedAsync(request, async caller =>
+        => requests.AuthenticatedAsync(request, Role.Member, async caller =>
         {
             var (body, problem) = await ApiRequests.ReadBodyAsync<RegisterFingerprintRequest>(request, ct).ConfigureAwait(false);
             if (problem is not null)
@@ -58,6 +58,10 @@ public sealed class FingerprintsApi(
             {
                 errors["responders"] = ["at most one rotation webhook per secret (webhookUrl or a responder of type webhook)"];
             }
+            if (requests.EpochError(body.Epoch) is { } epochError)
+            {
+                errors["epoch"] = [epochError];
+            }
             if (errors.Count > 0)
             {
                 return Problems.Invalid(errors);
@@ -75,20 +79,21 @@ public sealed class FingerprintsApi(
                 WebhookUrl = body.WebhookUrl ?? "",
                 Responders = body.Responders is { Count: > 0 } list ? Response.Responders.Serialize(list!) : "",
                 CreatedAt = time.GetUtcNow(),
+                SaltEpoch = requests.SaltEpoch,
             };
             await registry.AddFingerprintAsync(entity, ct).ConfigureAwait(false);
             return Results.Json(FingerprintView(entity), ApiRequests.Json, statusCode: StatusCodes.Status201Created);
         });
 
     public Task<IResult> ListAsync(HttpRequest request, CancellationToken ct)
-        => requests.AuthenticatedAsync(request, async caller =>
+        => requests.AuthenticatedAsync(request, Role.Member, async caller =>
         {
             var list = await registry.ListFingerprintsAsync(caller.Team, ct).ConfigureAwait(false);
             return Results.Json(list.OrderBy(f => f.CreatedAt).Select(FingerprintView), ApiRequests.Json);
         });
 
     public Task<IResult> DeleteAsync(HttpRequest request, string id, CancellationToken ct)
-        => requests.AuthenticatedAsync(request, async caller =>
+        => requests.AuthenticatedAsync(request, Role.Member, async caller =>
             await registry.DeleteFingerprintAsync(caller.Team, id, ct).ConfigureAwait(false)
                 ? Results.NoContent()
                 : Problems.NotFound("Fingerprint", id));

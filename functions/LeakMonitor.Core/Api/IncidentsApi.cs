@@ -13,7 +13,7 @@ public sealed class IncidentsApi(ApiRequests requests, IncidentStore incidents, 
     private const int MaxConcurrentUpdateTries = 5;
 
     public Task<IResult> ListAsync(HttpRequest request, CancellationToken ct)
-        => requests.AuthenticatedAsync(request, async caller =>
+        => requests.AuthenticatedAsync(request, Role.Member, async caller =>
         {
             var status = request.Query["status"].ToString();
             if (status.Length > 0 && !IncidentStatus.All.Contains(status))
@@ -28,7 +28,7 @@ public sealed class IncidentsApi(ApiRequests requests, IncidentStore incidents, 
         });
 
     public Task<IResult> GetAsync(HttpRequest request, string id, CancellationToken ct)
-        => requests.AuthenticatedAsync(request, async caller =>
+        => requests.AuthenticatedAsync(request, Role.Member, async caller =>
         {
             var incident = await incidents.GetAsync(caller.Team, id, ct).ConfigureAwait(false);
             if (incident is null)
@@ -46,10 +46,10 @@ public sealed class IncidentsApi(ApiRequests requests, IncidentStore incidents, 
         => TransitionAsync(request, id, IncidentStatus.Resolved, ct);
 
     private Task<IResult> TransitionAsync(HttpRequest request, string id, string target, CancellationToken ct)
-        => requests.AuthenticatedAsync(request, async caller =>
+        => requests.AuthenticatedAsync(request, Role.Member, async caller =>
         {
-            // Until a real identity model exists, "who" is the authenticated caller's team (its API key's owner).
-            var who = $"team:{caller.Team}";
+            // Who: the caller's subject (key:<id>, entra:<object id> or bootstrap), never a key.
+            var who = caller.Subject;
             for (var attempt = 1; ; attempt++)
             {
                 var incident = await incidents.GetAsync(caller.Team, id, ct).ConfigureAwait(false);
@@ -151,7 +151,7 @@ public sealed class IncidentsApi(ApiRequests requests, IncidentStore incidents, 
 
     /// <summary>The caller's webhook verification key (derived, never stored): what receivers check signatures with.</summary>
     public Task<IResult> GetWebhookKeyAsync(HttpRequest request, CancellationToken ct)
-        => requests.AuthenticatedAsync(request, caller => Task.FromResult(Results.Json(new
+        => requests.AuthenticatedAsync(request, Role.TeamAdmin, caller => Task.FromResult(Results.Json(new
         {
             team = caller.Team,
             algorithm = "HMAC-SHA256",

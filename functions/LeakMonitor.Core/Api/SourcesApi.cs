@@ -20,7 +20,7 @@ public sealed class SourcesApi(ApiRequests requests, RegistryStore registry, Out
     public const int MaxSourcesPerRequest = 100;
 
     public Task<IResult> RegisterAsync(HttpRequest request, CancellationToken ct)
-        => requests.AuthenticatedAsync(request, async caller =>
+        => requests.AuthenticatedAsync(request, Role.Member, async caller =>
         {
             var (body, problem) = await ApiRequests.ReadBodyAsync<JsonDocument>(request, ct).ConfigureAwait(false);
             if (problem is not null)
@@ -131,14 +131,14 @@ public sealed class SourcesApi(ApiRequests requests, RegistryStore registry, Out
     }
 
     public Task<IResult> ListAsync(HttpRequest request, CancellationToken ct)
-        => requests.AuthenticatedAsync(request, async caller =>
+        => requests.AuthenticatedAsync(request, Role.Member, async caller =>
         {
             var list = await registry.ListSourcesAsync(caller.Team, ct).ConfigureAwait(false);
             return Results.Json(list.OrderBy(s => s.CreatedAt).Select(SourceView), ApiRequests.Json);
         });
 
     public Task<IResult> DeleteAsync(HttpRequest request, string id, CancellationToken ct)
-        => requests.AuthenticatedAsync(request, async caller =>
+        => requests.AuthenticatedAsync(request, Role.Member, async caller =>
             await registry.DeleteSourceAsync(caller.Team, id, ct).ConfigureAwait(false)
                 ? Results.NoContent()
                 : Problems.NotFound("Source", id));

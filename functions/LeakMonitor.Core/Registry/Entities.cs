@@ -4,7 +4,7 @@ using Azure.Data.Tables;
 namespace LeakMonitor.Core.Registry;
 
 /// <summary>A registered secret: its peppered fingerprint and where to respond. Partition = team, row = id.</summary>
-public sealed class FingerprintEntity : ITableEntity
+public sealed partial class FingerprintEntity : ITableEntity
 {
     public string PartitionKey { get; set; } = "";
     public string RowKey { get; set; } = "";

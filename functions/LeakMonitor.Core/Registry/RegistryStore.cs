@@ -18,6 +18,22 @@ public sealed class RegistryStore(StorageClients clients, TimeProvider time)
         await BumpVersionAsync(table, ct).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Inserts or replaces fingerprints of one team in transactions of 100 (one partition), then bumps the registry
+    /// version once: bulk registration with stable ids, so a re-run rewrites the same rows.
+    /// </summary>
+    public async Task UpsertFingerprintsAsync(IReadOnlyList<FingerprintEntity> entities, CancellationToken ct)
+    {
+        var table = await clients.TableAsync(clients.Names.FingerprintsTable).ConfigureAwait(false);
+        foreach (var batch in entities.Chunk(100))
+        {
+            await table.SubmitTransactionAsync(
+                batch.Select(e => new TableTransactionAction(TableTransactionActionType.UpsertReplace, e)), ct)
+                .ConfigureAwait(false);
+        }
+        await BumpVersionAsync(table, ct).ConfigureAwait(false);
+    }
+
     public async Task<List<FingerprintEntity>> ListFingerprintsAsync(string team, CancellationToken ct)
     {
         var table = await clients.TableAsync(clients.Names.FingerprintsTable).ConfigureAwait(false);

@@ -129,6 +129,32 @@ public sealed class TestHost : IAsyncDisposable
     }
 
 
+    /// <summary>An API client for another credential (null: none at all).</summary>
+    public HttpClient Client(string? credential)
+    {
+        var client = new HttpClient { BaseAddress = Api.BaseAddress };
+        if (credential is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", credential);
+        }
+        return client;
+    }
+
+    /// <summary>Every blob in this host's containers, as text.</summary>
+    public async Task<List<string>> DumpAllBlobsAsync()
+    {
+        var texts = new List<string>();
+        await foreach (var c in Storage.Blobs.GetBlobContainersAsync(prefix: Prefix))
+        {
+            var container = Storage.Blobs.GetBlobContainerClient(c.Name);
+            await foreach (var b in container.GetBlobsAsync())
+            {
+                texts.Add((await container.GetBlobClient(b.Name).DownloadContentAsync()).Value.Content.ToString());
+            }
+        }
+        return texts;
+    }
+
     public async ValueTask DisposeAsync()
     {
         Api.Dispose();
