@@ -66,6 +66,8 @@ var configuration = LocalHostBuilder.BuildConfiguration(null, new Dictionary<str
     ["Crawl:MinRequestInterval"] = "00:00:00", // the loopback site is ours: no politeness delay
     ["Fingerprints:RegistryRefreshInterval"] = "00:00:01",
     ["Api:BootstrapKey"] = apiKey,
+    ["Api:RateLimitPerMinute"] = "1000000", // the soak registers its secrets as fast as it can
+    ["Api:RateLimitBurst"] = "100000",
     ["Outbound:AllowedHosts"] = "127.0.0.1",
     ["Logging:LogLevel:Default"] = "Warning",
 }, includeEnvironment: false);
@@ -140,9 +142,26 @@ for (var n = 0; n < options.Documents; n++)
 var publishSeconds = run.Elapsed.TotalSeconds;
 Console.WriteLine($"soak: published {options.Documents} in {publishSeconds:0.0} s; waiting for the pipeline to finish");
 
+// Done when everything is crawled and alerted, or when nothing new was crawled for two crawl intervals (pastes that
+// scrolled off the listing before a crawl reached them are never seen, as on a real site).
 var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(options.DrainSeconds);
-while (DateTime.UtcNow < deadline && (fetched.Count < options.Documents || deliveries.Select(d => d.Delivery).Distinct().Count() < plantedAt.Count))
+var lastProgress = (Fetched: -1, Delivered: -1, At: DateTime.UtcNow);
+while (DateTime.UtcNow < deadline)
 {
+    var deliveredNow = deliveries.Select(d => d.Delivery).Distinct().Count();
+    var plantedFetched = plantedAt.Keys.Count(fetched.ContainsKey);
+    if (fetched.Count == options.Documents && deliveredNow >= plantedAt.Count)
+    {
+        break;
+    }
+    if ((fetched.Count, deliveredNow) != (lastProgress.Fetched, lastProgress.Delivered))
+    {
+        lastProgress = (fetched.Count, deliveredNow, DateTime.UtcNow);
+    }
+    else if (DateTime.UtcNow - lastProgress.At > TimeSpan.FromSeconds(130) && deliveredNow >= plantedFetched)
+    {
+        break;
+    }
     await Task.Delay(500);
 }
 var totalSeconds = run.Elapsed.TotalSeconds;
@@ -150,7 +169,9 @@ await sampling.CancelAsync();
 await sampler;
 
 var distinct = deliveries.GroupBy(d => d.Paste).ToDictionary(g => g.Key, g => g.OrderBy(d => d.At).First());
-var lost = plantedAt.Keys.Count(p => !distinct.ContainsKey(p));
+// Lost = crawled but never alerted (a pipeline failure). Missed = never crawled (the listing moved on first).
+var lost = plantedAt.Keys.Count(p => fetched.ContainsKey(p) && !distinct.ContainsKey(p));
+var missedByCrawl = plantedAt.Keys.Count(p => !fetched.ContainsKey(p));
 var duplicated = deliveries.Count - deliveries.Select(d => d.Delivery).Distinct().Count();
 var publishToWebhook = distinct.Values.Select(d => (d.At - published[d.Paste]).TotalMilliseconds).Order().ToArray();
 var fetchToWebhook = distinct.Values.Where(d => fetched.ContainsKey(d.Paste)).Select(d => (d.At - fetched[d.Paste]).TotalMilliseconds).Order().ToArray();
@@ -162,7 +183,8 @@ Console.WriteLine("soak results");
 Console.WriteLine($"  documents published      {options.Documents} in {publishSeconds:0.0} s ({options.Documents / publishSeconds:0.0}/s)");
 Console.WriteLine($"  documents crawled        {fetched.Count} ({fetched.Count / Math.Max(0.001, (lastFetch - firstFetch).TotalSeconds):0.0}/s between first and last fetch)");
 Console.WriteLine($"  planted / delivered      {plantedAt.Count} / {distinct.Count}");
-Console.WriteLine($"  lost                     {lost}");
+Console.WriteLine($"  lost (crawled, no alert) {lost}");
+Console.WriteLine($"  not crawled (scrolled off the listing before a crawl reached them) {missedByCrawl}");
 Console.WriteLine($"  duplicated               {duplicated}");
 Console.WriteLine($"  publish → webhook (ms)   p50 {P(publishToWebhook, 50)}  p90 {P(publishToWebhook, 90)}  p99 {P(publishToWebhook, 99)}  max {P(publishToWebhook, 100)}");
 Console.WriteLine($"  crawl fetch → webhook    p50 {P(fetchToWebhook, 50)}  p90 {P(fetchToWebhook, 90)}  p99 {P(fetchToWebhook, 99)}  max {P(fetchToWebhook, 100)}");

@@ -1,3 +1,4 @@
+using LeakMonitor.Core.Api.Auth;
 using LeakMonitor.Core.Fingerprints;
 using LeakMonitor.Core.Http;
 using LeakMonitor.Core.Registry;
@@ -25,6 +26,11 @@ public sealed class FingerprintsApi(
             if (problem is not null)
             {
                 return problem;
+            }
+            if (AccessProblems.RespondersNeedTeamAdmin(caller,
+                    !string.IsNullOrEmpty(body!.WebhookUrl) || body.Responders is { Count: > 0 }) is { } forbidden)
+            {
+                return forbidden;
             }
             var errors = new Dictionary<string, string[]>();
             if (string.IsNullOrWhiteSpace(body!.Label) || body.Label.Length > 200)

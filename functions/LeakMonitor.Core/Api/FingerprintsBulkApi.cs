@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using LeakMonitor.Core.Api.Auth;
 using LeakMonitor.Core.Fingerprints;
 using LeakMonitor.Core.Http;
 using LeakMonitor.Core.Registry;
@@ -33,6 +34,12 @@ public sealed class FingerprintsBulkApi(
             if (problem is not null)
             {
                 return problem;
+            }
+            if (AccessProblems.RespondersNeedTeamAdmin(caller, !string.IsNullOrEmpty(body!.WebhookUrl)
+                    || (body.Fingerprints ?? []).Any(f => !string.IsNullOrEmpty(f?.WebhookUrl) || f?.Responders is { Count: > 0 }))
+                is { } forbidden)
+            {
+                return forbidden;
             }
             var errors = new Dictionary<string, string[]>();
             var items = body!.Fingerprints;

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using LeakMonitor.Core.Api;
+using LeakMonitor.Core.Api.Auth;
 using LeakMonitor.Core.Api.OpenApi;
 using LeakMonitor.IntegrationTests.Infrastructure;
 
@@ -78,6 +79,30 @@ public sealed class RegistrationTests(AzuriteFixture azurite) : IAsyncLifetime
         var tooMany = await host.Api.PostAsync("fingerprints/bulk",
             new StringContent($"{{\"fingerprints\": [\"{new string('a', 5 << 20)}\"]}}", Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, tooMany.StatusCode);
+    }
+
+    [Fact]
+    public async Task Only_a_team_admin_sets_responders_a_member_registers_without_them()
+    {
+        var (_, memberKey) = await Access.CreateKeyAsync(host, "blue-team", Roles.Member);
+        var (_, adminKey) = await Access.CreateKeyAsync(host, "blue-team", Roles.TeamAdmin);
+        using var member = host.Client(memberKey);
+        using var admin = host.Client(adminKey);
+        object Registration(string? webhookUrl) => new
+        {
+            label = "ci token", fingerprint = Access.NewFingerprint(), length = 20, epoch = 2, webhookUrl,
+        };
+
+        var refused = await member.PostAsJsonAsync("fingerprints", Registration("http://127.0.0.1:9/rotate"));
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.Contains("team admin", await refused.Content.ReadAsStringAsync());
+        var refusedBulk = await member.PostAsJsonAsync("fingerprints/bulk",
+            new { fingerprints = new[] { Registration(null) }, webhookUrl = "http://127.0.0.1:9/rotate" });
+        Assert.Equal(HttpStatusCode.Forbidden, refusedBulk.StatusCode);
+
+        Assert.Equal(HttpStatusCode.Created, (await member.PostAsJsonAsync("fingerprints", Registration(null))).StatusCode);
+        Assert.Equal(HttpStatusCode.Created,
+            (await admin.PostAsJsonAsync("fingerprints", Registration("http://127.0.0.1:9/rotate"))).StatusCode);
     }
 
     [Fact]

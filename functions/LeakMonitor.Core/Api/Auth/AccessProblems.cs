@@ -19,6 +19,13 @@ public static class AccessProblems
     public static IResult Forbidden(string detail) => Results.Problem(statusCode: StatusCodes.Status403Forbidden,
         title: "Not allowed", detail: detail);
 
+    /// <summary>Who responds to a leak (rotation webhook, Slack, Teams) is a team admin's decision.</summary>
+    public static IResult? RespondersNeedTeamAdmin(Caller caller, bool setsResponders) =>
+        setsResponders && caller.Role < Role.TeamAdmin
+            ? Forbidden("Only a team admin sets responders (webhookUrl, responders). Register without them, or ask a " +
+                "team admin to register the secret with its responders.")
+            : null;
+
     public static IResult TooManyRequests(TimeSpan retryAfter) => new WithHeader(
         Results.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many requests",
             detail: $"Slow down: retry after {retryAfter.TotalSeconds:0} s."),
