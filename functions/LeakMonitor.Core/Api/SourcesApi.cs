@@ -1,4 +1,5 @@
 using System.Text.Json;
+using LeakMonitor.Core.Api.Auth;
 using LeakMonitor.Core.Crawling;
 using LeakMonitor.Core.Http;
 using LeakMonitor.Core.Registry;
@@ -8,7 +9,7 @@ using Microsoft.Extensions.Options;
 namespace LeakMonitor.Core.Api;
 
 public sealed record RegisterSourceRequest(string? Name, string? Kind, string? Url, int? IntervalMinutes, bool? Enabled,
-    JsonElement? Config);
+    JsonElement? Config, bool? Global = null);
 
 /// <summary>
 /// <c>/api/sources</c>: what a team crawls, with each source's health. <c>POST</c> takes one source, or an array of
@@ -60,7 +61,12 @@ public sealed class SourcesApi(ApiRequests requests, RegistryStore registry, Out
                     errors[$"{prefix}body"] = ["must be a JSON object"];
                     continue;
                 }
-                if (Validate(source, caller.Team) is var (entity, problems) && problems.Count > 0)
+                if (source.Global == true && caller.Role < Role.PlatformAdmin)
+                {
+                    return AccessProblems.Forbidden("Only a platform admin registers global sources (crawled for every team).");
+                }
+                var owner = source.Global == true ? SourceEntity.GlobalPartition : caller.Team;
+                if (Validate(source, owner) is var (entity, problems) && problems.Count > 0)
                 {
                     foreach (var (field, messages) in problems)
                     {
@@ -133,13 +139,17 @@ public sealed class SourcesApi(ApiRequests requests, RegistryStore registry, Out
     public Task<IResult> ListAsync(HttpRequest request, CancellationToken ct)
         => requests.AuthenticatedAsync(request, Role.Member, async caller =>
         {
+            // A team sees its own sources and the global ones every team benefits from.
             var list = await registry.ListSourcesAsync(caller.Team, ct).ConfigureAwait(false);
+            list.AddRange(await registry.ListSourcesAsync(SourceEntity.GlobalPartition, ct).ConfigureAwait(false));
             return Results.Json(list.OrderBy(s => s.CreatedAt).Select(SourceView), ApiRequests.Json);
         });
 
     public Task<IResult> DeleteAsync(HttpRequest request, string id, CancellationToken ct)
         => requests.AuthenticatedAsync(request, Role.Member, async caller =>
             await registry.DeleteSourceAsync(caller.Team, id, ct).ConfigureAwait(false)
+            || (caller.Role >= Role.PlatformAdmin
+                && await registry.DeleteSourceAsync(SourceEntity.GlobalPartition, id, ct).ConfigureAwait(false))
                 ? Results.NoContent()
                 : Problems.NotFound("Source", id));
 
@@ -148,6 +158,7 @@ public sealed class SourcesApi(ApiRequests requests, RegistryStore registry, Out
         id = s.RowKey,
         name = s.Name,
         kind = s.Kind,
+        global = s.PartitionKey == SourceEntity.GlobalPartition,
         url = s.Url,
         intervalMinutes = s.IntervalMinutes,
         enabled = s.Enabled,

@@ -25,9 +25,13 @@ public sealed partial class FingerprintEntity : ITableEntity
     public DateTimeOffset CreatedAt { get; set; }
 }
 
-/// <summary>A source to crawl and its health. Partition = team (or "global"), row = id.</summary>
+/// <summary>A source to crawl and its health. Partition = team (or <see cref="GlobalPartition"/>), row = id.</summary>
 public sealed class SourceEntity : ITableEntity
 {
+    /// <summary>The partition of global sources, registered by platform admins and matched for every team. Not a valid
+    /// team name, so no team can claim it.</summary>
+    public const string GlobalPartition = "~global";
+
     public string PartitionKey { get; set; } = "";
     public string RowKey { get; set; } = "";
     public DateTimeOffset? Timestamp { get; set; }
