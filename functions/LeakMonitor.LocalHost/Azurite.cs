@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 
 namespace LeakMonitor.LocalHost;
 
@@ -39,7 +37,7 @@ public sealed class Azurite : IAsyncDisposable
 
     /// <summary>True when something already listens on Azurite's default ports (an Azurite someone else started).</summary>
     public static bool IsListeningOnDefaultPorts()
-        => IsListening(DefaultPorts.Blob) && IsListening(DefaultPorts.Queue) && IsListening(DefaultPorts.Table);
+        => LoopbackPorts.IsListening(DefaultPorts.Blob) && LoopbackPorts.IsListening(DefaultPorts.Queue) && LoopbackPorts.IsListening(DefaultPorts.Table);
 
     /// <summary>
     /// Starts Azurite. <paramref name="location"/> null = in memory; ports null = free ports chosen now.
@@ -79,7 +77,7 @@ public sealed class Azurite : IAsyncDisposable
         var process = Start(bin, args, root);
         var azurite = new Azurite(process, blob, queue, table);
         var deadline = DateTime.UtcNow.AddSeconds(90);
-        while (!(IsListening(blob) && IsListening(queue) && IsListening(table)))
+        while (!(LoopbackPorts.IsListening(blob) && LoopbackPorts.IsListening(queue) && LoopbackPorts.IsListening(table)))
         {
             if (process.HasExited)
             {
@@ -173,20 +171,5 @@ public sealed class Azurite : IAsyncDisposable
             }
         }
         return null;
-    }
-
-
-    private static bool IsListening(int port)
-    {
-        try
-        {
-            using var client = new TcpClient();
-            client.Connect(IPAddress.Loopback, port);
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
     }
 }

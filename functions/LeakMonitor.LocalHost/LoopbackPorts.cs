@@ -3,7 +3,7 @@ using System.Net.Sockets;
 
 namespace LeakMonitor.LocalHost;
 
-/// <summary>Free TCP ports on 127.0.0.1, for Azurite, the API and test servers.</summary>
+/// <summary>TCP ports on 127.0.0.1: free ones for Azurite, the API and test servers, and whether one is listening.</summary>
 public static class LoopbackPorts
 {
     public static int Free()
@@ -11,5 +11,19 @@ public static class LoopbackPorts
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public static bool IsListening(int port)
+    {
+        try
+        {
+            using var client = new TcpClient();
+            client.Connect(IPAddress.Loopback, port);
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
     }
 }

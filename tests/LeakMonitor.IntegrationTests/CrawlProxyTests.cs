@@ -1,5 +1,6 @@
 using System.Text;
 using LeakMonitor.IntegrationTests.Infrastructure;
+using LeakMonitor.LocalHost;
 
 namespace LeakMonitor.IntegrationTests;
 
@@ -37,7 +38,7 @@ public sealed class CrawlProxyTests(AzuriteFixture azurite)
     {
         await using var site = await LoopbackServer.StartAsync();
         await using var microsocks = await Microsocks.StartAsync();
-        var deadProxy = $"socks5://127.0.0.1:{Microsocks.FreePort()}";
+        var deadProxy = $"socks5://127.0.0.1:{LoopbackPorts.Free()}";
         await using var host = await TestHost.StartAsync(azurite, s =>
         {
             s["Outbound:AllowedHosts"] = "localhost"; // 127.0.0.1 is NOT allowlisted in this test

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using LeakMonitor.LocalHost;
 
 namespace LeakMonitor.IntegrationTests.Infrastructure;
 
@@ -126,7 +127,7 @@ public sealed class Microsocks : IAsyncDisposable
         var path = Environment.GetEnvironmentVariable("PATH")!.Split(':')
             .Select(dir => Path.Combine(dir, "microsocks")).FirstOrDefault(File.Exists)
             ?? throw new InvalidOperationException("microsocks is not on PATH: install it (apt-get install -y microsocks); .ci/run does.");
-        var port = FreePort();
+        var port = LoopbackPorts.Free();
         var process = Process.Start(new ProcessStartInfo(path, ["-i", "127.0.0.1", "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture)])
         {
             RedirectStandardOutput = true,
@@ -137,33 +138,12 @@ public sealed class Microsocks : IAsyncDisposable
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        await Eventually.UntilAsync(() => CanConnect(port) || process.HasExited, TimeSpan.FromSeconds(10), "microsocks to listen");
+        await Eventually.UntilAsync(() => LoopbackPorts.IsListening(port) || process.HasExited, TimeSpan.FromSeconds(10), "microsocks to listen");
         if (process.HasExited)
         {
             throw new InvalidOperationException($"microsocks exited with {process.ExitCode}");
         }
         return new Microsocks(process, port);
-    }
-
-    internal static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static bool CanConnect(int port)
-    {
-        try
-        {
-            using var client = new TcpClient();
-            client.Connect(IPAddress.Loopback, port);
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
     }
 
     public async ValueTask DisposeAsync()
