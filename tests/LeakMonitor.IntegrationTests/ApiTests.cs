@@ -87,8 +87,13 @@ public sealed class ApiTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
         Assert.Contains("not valid JSON", await malformed.Content.ReadAsStringAsync());
 
-        var huge = await host.Api.PostAsync("sources", new StringContent(
-            $"{{\"name\": \"{new string('a', 100_000)}\"}}", Encoding.UTF8, "application/json"));
+        // Expect: 100-continue: refused on Content-Length before the body is sent (no broken pipe under the client).
+        using var oversized = new HttpRequestMessage(HttpMethod.Post, "sources")
+        {
+            Content = new StringContent($"{{\"name\": \"{new string('a', 100_000)}\"}}", Encoding.UTF8, "application/json"),
+            Headers = { ExpectContinue = true },
+        };
+        var huge = await host.Api.SendAsync(oversized);
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, huge.StatusCode);
     }
 
