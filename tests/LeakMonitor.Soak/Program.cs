@@ -211,7 +211,7 @@ internal sealed record SoakOptions(int Documents, int Planted, double Rate, int 
         return new SoakOptions(
             int.Parse(Get("--documents", "20000"), CultureInfo.InvariantCulture),
             int.Parse(Get("--planted", "1000"), CultureInfo.InvariantCulture),
-            double.Parse(Get("--rate", "50"), CultureInfo.InvariantCulture),
+            double.Parse(Get("--rate", "25"), CultureInfo.InvariantCulture),
             int.Parse(Get("--listing", "5000"), CultureInfo.InvariantCulture),
             int.Parse(Get("--sample-seconds", "10"), CultureInfo.InvariantCulture),
             int.Parse(Get("--drain-seconds", "600"), CultureInfo.InvariantCulture));
