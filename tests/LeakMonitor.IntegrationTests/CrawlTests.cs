@@ -44,7 +44,7 @@ public sealed class CrawlTests(AzuriteFixture azurite)
         await Eventually.UntilAsync(async () =>
                 (await host.Api.GetFromJsonAsync<JsonElement>("sources"))[0].GetProperty("health"),
             h => h.GetProperty("lastSuccessAt").ValueKind != JsonValueKind.Null, TimeSpan.FromSeconds(60), "the crawl to finish");
-        var container = host.Storage.Blobs.GetBlobContainerClient($"{host.Prefix}-documents");
+        var container = host.DocumentsContainer;
         var blobs = new List<string>();
         await foreach (var blob in container.GetBlobsAsync())
         {

@@ -1,8 +1,6 @@
-using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using LeakMonitor.Core.Fingerprints;
 using LeakMonitor.Core.Storage;
 using LeakMonitor.IntegrationTests.Infrastructure;
 using LeakMonitor.LocalHost;
@@ -32,22 +30,14 @@ public sealed class FaultTests(ITestOutputHelper output)
             });
 
             const int leaks = 8;
-            var store = new DocumentStore(new StorageClients(host.Storage, new StorageNames(
-                Microsoft.Extensions.Options.Options.Create(new Core.StorageOptions { Prefix = host.Prefix }))));
+            var store = host.Documents;
             var documents = host.Storage.Queues.GetQueueClient(host.Queue("Documents"));
             var planted = new List<string>();
             for (var i = 0; i < leaks; i++)
             {
                 var secret = $"AKIA{i:D4}FAULTTEST{i:D4}XYZ";
                 planted.Add(secret);
-                var created = await host.Api.PostAsJsonAsync("fingerprints", new
-                {
-                    label = $"aws-{i}",
-                    fingerprint = FingerprintScheme.Format(FingerprintScheme.Hash(FingerprintScheme.DevelopmentSalt, Encoding.UTF8.GetBytes(secret))),
-                    length = secret.Length,
-                    webhookUrl = receiver.Url("hook").AbsoluteUri,
-                });
-                Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+                await ResponseDriver.RegisterAsync(host, $"aws-{i}", secret, [], receiver.Url("hook").AbsoluteUri);
             }
             await host.WaitForRegistryAsync(leaks);
             foreach (var (secret, i) in planted.Select((s, i) => (s, i)))

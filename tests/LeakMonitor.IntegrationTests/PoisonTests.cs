@@ -1,4 +1,3 @@
-using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
@@ -19,25 +18,15 @@ public sealed class PoisonTests(AzuriteFixture azurite)
         await using var host = await TestHost.StartAsync(azurite);
         await using var receiver = await LoopbackServer.StartAsync();
         receiver.Map("/hook", _ => Task.CompletedTask);
-        var salt = Core.Fingerprints.FingerprintScheme.DevelopmentSalt;
 
         // Two secrets, each leaked in its own document, with a forged claim check between them.
         string[] secrets = ["AKIAIOSFODNN7EXAMPLE", "xoxb-1234567890-0987654321-AbCdEfGhIjKlMnOpQrStUvWx"];
         foreach (var (secret, i) in secrets.Select((s, i) => (s, i)))
         {
-            var fp = Core.Fingerprints.FingerprintScheme.Hash(salt, Encoding.UTF8.GetBytes(secret));
-            var response = await host.Api.PostAsJsonAsync("fingerprints", new
-            {
-                label = $"secret-{i}",
-                fingerprint = Core.Fingerprints.FingerprintScheme.Format(fp),
-                length = secret.Length,
-                webhookUrl = receiver.Url("hook").AbsoluteUri,
-            });
-            Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+            await ResponseDriver.RegisterAsync(host, $"secret-{i}", secret, [], receiver.Url("hook").AbsoluteUri);
         }
         await host.WaitForRegistryAsync(secrets.Length);
-        var store = new DocumentStore(new StorageClients(host.Storage, new StorageNames(
-            Microsoft.Extensions.Options.Options.Create(new Core.StorageOptions { Prefix = host.Prefix }))));
+        var store = host.Documents;
         var documents = host.Storage.Queues.GetQueueClient(host.Queue("Documents"));
         var first = await store.PutAsync(Encoding.UTF8.GetBytes($"aws_access_key_id = {secrets[0]}\n"), "test:1", default);
         var second = await store.PutAsync(Encoding.UTF8.GetBytes($"SLACK_TOKEN=\"{secrets[1]}\"\n"), "test:2", default);
@@ -67,7 +56,7 @@ public sealed class PoisonTests(AzuriteFixture azurite)
         Assert.Equal(parked.MessageId, listed.GetProperty("id").GetString());
         Assert.Equal("documents", listed.GetProperty("queue").GetString());
 
-        var blob = host.Storage.Blobs.GetBlobContainerClient($"{host.Prefix}-documents").GetBlobClient("00/does-not-exist");
+        var blob = host.DocumentsContainer.GetBlobClient("00/does-not-exist");
         await blob.UploadAsync(new BinaryData($"repaired: {secrets[0]}"));
         Assert.Equal(0, await PoisonCommand.ReplayAsync(poisonQueues, "documents", parked.MessageId, new StringWriter(), default));
         // The replayed document leaks secrets[0] again: an incident is per secret, so it adds an occurrence to that

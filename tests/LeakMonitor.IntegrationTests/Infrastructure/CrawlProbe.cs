@@ -56,7 +56,7 @@ public static class CrawlProbe
     /// <summary>Every stored document: its source URL (metadata) and content.</summary>
     public static async Task<List<(string Url, byte[] Content)>> DocumentsAsync(TestHost host)
     {
-        var container = host.Storage.Blobs.GetBlobContainerClient($"{host.Prefix}-documents");
+        var container = host.DocumentsContainer;
         var documents = new List<(string, byte[])>();
         if (!(await container.ExistsAsync()).Value)
         {

@@ -38,6 +38,10 @@ public sealed class TestHost : IAsyncDisposable
     public IServiceProvider Services => host.Services;
     public StorageAccount Storage => host.Services.GetRequiredService<StorageAccount>();
     public string Queue(string name) => Settings[$"Queues:{name}"]!;
+    /// <summary>The host's own document store (claim-check blobs), as the crawler writes them.</summary>
+    public DocumentStore Documents => host.Services.GetRequiredService<DocumentStore>();
+    public Azure.Storage.Blobs.BlobContainerClient DocumentsContainer
+        => Storage.Blobs.GetBlobContainerClient(host.Services.GetRequiredService<StorageNames>().DocumentsContainer);
 
     public static Task<TestHost> StartAsync(AzuriteFixture azurite, Action<Dictionary<string, string?>>? configure = null)
         => StartAsync(azurite.ConnectionString, configure);
