@@ -64,6 +64,10 @@ public static class LocalHostBuilder
         return builder.AddInMemoryCollection(overrides).Build();
     }
 
+    /// <summary>What a <c>leakmon</c> command run by a person reads: ./local.settings.json and the environment.</summary>
+    public static IConfigurationRoot UserConfiguration()
+        => BuildConfiguration(Path.Combine(Environment.CurrentDirectory, "local.settings.json"), [], includeEnvironment: true);
+
     public static IHost Build(IConfiguration configuration, string urls, Action<IServiceCollection>? configureServices = null)
     {
         var queues = configuration.GetSection($"{HostJsonSection}:extensions:queues");

@@ -10,8 +10,7 @@ public static class LocalServer
 {
     public static async Task<int> RunAsync(string urls, TextWriter console, CancellationToken ct)
     {
-        var configuration = LocalHostBuilder.BuildConfiguration(
-            Path.Combine(Environment.CurrentDirectory, "local.settings.json"), [], includeEnvironment: true);
+        var configuration = LocalHostBuilder.UserConfiguration();
         Azurite? azurite = null;
         try
         {

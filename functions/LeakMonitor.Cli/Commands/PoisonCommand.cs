@@ -83,8 +83,7 @@ internal static class PoisonCommand
 
     private static PoisonQueues Poison()
     {
-        var configuration = LocalHostBuilder.BuildConfiguration(
-            Path.Combine(Environment.CurrentDirectory, "local.settings.json"), [], includeEnvironment: true);
+        var configuration = LocalHostBuilder.UserConfiguration();
         return new ServiceCollection().AddLeakMonitor(configuration).BuildServiceProvider()
             .GetRequiredService<PoisonQueues>();
     }
