@@ -52,26 +52,10 @@ public static class LeakMonitorServices
 
         services.AddSingleton<CrawlerHttp>();
         services.AddSingleton<HostPipelines>();
-        services.AddHttpClient(WebhookSender.ClientName, client =>
-            {
-                client.DefaultRequestHeaders.UserAgent.ParseAdd("LeakMonitor-Webhook/1.0");
-                client.Timeout = Timeout.InfiniteTimeSpan;
-            })
-            .ConfigurePrimaryHttpMessageHandler(sp => sp.GetRequiredService<OutboundGuard>().CreateHandler());
-
-        services.AddHttpClient(AlertSender.ClientName, client =>
-            {
-                client.DefaultRequestHeaders.UserAgent.ParseAdd("LeakMonitor-Alerts/1.0");
-                client.Timeout = Timeout.InfiniteTimeSpan;
-            })
-            .ConfigurePrimaryHttpMessageHandler(sp => sp.GetRequiredService<OutboundGuard>().CreateHandler());
-
-        services.AddHttpClient(GitHubRevoker.ClientName, client =>
-            {
-                client.DefaultRequestHeaders.UserAgent.ParseAdd("LeakMonitor-Revocation/1.0");
-                client.Timeout = Timeout.InfiniteTimeSpan;
-            })
-            .ConfigurePrimaryHttpMessageHandler(sp => sp.GetRequiredService<OutboundGuard>().CreateHandler());
+        // Calls made on a team's behalf: each through the outbound guard (https, public addresses, allowlist).
+        AddGuardedClient(services, WebhookSender.ClientName, "LeakMonitor-Webhook/1.0");
+        AddGuardedClient(services, AlertSender.ClientName, "LeakMonitor-Alerts/1.0");
+        AddGuardedClient(services, GitHubRevoker.ClientName, "LeakMonitor-Revocation/1.0");
 
         services.AddSingleton<Fetcher>();
         services.AddSingleton<CrawlScheduler>();
@@ -109,6 +93,14 @@ public static class LeakMonitorServices
         services.AddSingleton<AuditApi>();
         services.AddSingleton<OpenApiApi>();
     }
+
+    private static void AddGuardedClient(IServiceCollection services, string name, string userAgent)
+        => services.AddHttpClient(name, client =>
+            {
+                client.DefaultRequestHeaders.UserAgent.ParseAdd(userAgent);
+                client.Timeout = Timeout.InfiniteTimeSpan; // Polly pipelines own the timeouts
+            })
+            .ConfigurePrimaryHttpMessageHandler(sp => sp.GetRequiredService<OutboundGuard>().CreateHandler());
 
     private static void AddOptions<T>(IServiceCollection services, IConfiguration configuration, string section)
         where T : class
