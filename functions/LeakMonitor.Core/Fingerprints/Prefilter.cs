@@ -19,6 +19,10 @@ public sealed class Prefilter
     private readonly ulong mixAdd;
     private readonly ulong mixLength;
 
+    internal ulong MixAdd => mixAdd;
+
+    internal ulong MixLength => mixLength;
+
     public Prefilter(ReadOnlySpan<byte> salt)
     {
         Span<byte> key = stackalloc byte[32];
@@ -43,7 +47,11 @@ public sealed class Prefilter
 
     /// <summary>The 32-bit tag of a polynomial hash of a window of <paramref name="length"/> bytes.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public uint Tag(ulong polynomial, int length)
+    public uint Tag(ulong polynomial, int length) => Tag(polynomial, length, mixAdd, mixLength);
+
+    /// <summary><see cref="Tag(ulong, int)"/> with the keys in locals, for the scanner's inner loop.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static uint Tag(ulong polynomial, int length, ulong mixAdd, ulong mixLength)
     {
         // A keyed bijective finaliser (murmur3 fmix64) hides the linear structure before truncation.
         var x = (polynomial + mixAdd) ^ ((ulong)length * mixLength);

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Text.Unicode;
 using LeakMonitor.Core.Fingerprints;
@@ -27,9 +28,16 @@ internal sealed partial class ScanSession
         public Anchor AnchorAt(long line, long offset) => Anchor ?? new Anchor(line, offset);
     }
 
+    /// <summary>
+    /// Scans one part of a larger plain-text file as text (no sniffing: the part may start with any bytes); returns
+    /// how many lines it held, so the caller can number the next part's lines.
+    /// </summary>
+    public long ScanTextPart(Stream input) => ScanText(input, chain: "", path: "", depth: 0, anchor: null);
+
     /// <summary>Streams text line by line; lines longer than a slice are cut in overlapping slices.</summary>
+    /// <returns>The number of lines ended by a newline, plus one for a last line without one.</returns>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void ScanText(Stream input, string chain, string path, int depth, Anchor? anchor)
+    private long ScanText(Stream input, string chain, string path, int depth, Anchor? anchor)
     {
         var context = new TextContext(chain, path, depth, anchor);
         var maxSlice = Scanner.MaxSliceBytes;
@@ -73,6 +81,7 @@ internal sealed partial class ScanSession
                 lineStart = 0;
             }
             FinishMultiline(context);
+            return line - 1;
         }
         finally
         {
@@ -155,103 +164,120 @@ internal sealed partial class ScanSession
 
     /// <summary>
     /// Every window of a registered length that starts and ends at a token boundary (not between two word bytes)
-    /// is a candidate. Its polynomial hash comes from prefix hashes in O(1); only prefilter hits pay an HMAC.
+    /// is a candidate. One pass over the run computes prefix hashes and a bitmap of boundaries; then, per start, the
+    /// candidate ends are the set bits of (boundaries ahead AND registered lengths), each window's polynomial hash
+    /// comes from prefix hashes in O(1), and only Bloom filter hits go on to the tag table and the HMAC.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void MatchRun(TextContext context, ReadOnlySpan<byte> run, long lineNumber, long runOffset)
     {
         var m = run.Length;
-        if (prefix.Length < m + 1)
+        // Boundary bits for positions 0..m, then zero words so a 64-bit read up to 255 positions ahead stays inside.
+        var words = (m >> 6) + 6;
+        if (prefix.Length < m + 1 || bounds.Length < words)
         {
             ArrayPool<ulong>.Shared.Return(prefix);
             prefix = ArrayPool<ulong>.Shared.Rent(m + 1);
-            ArrayPool<int>.Shared.Return(ends);
-            ends = ArrayPool<int>.Shared.Rent(m + 1);
+            ArrayPool<ulong>.Shared.Return(bounds);
+            bounds = ArrayPool<ulong>.Shared.Rent(words);
         }
-        var h = prefix.AsSpan(0, m + 1);
-        var endList = ends.AsSpan(0, m + 1);
+        var h = prefix;
+        var b = bounds;
+        Array.Clear(b, 0, words);
         var baseValue = index.Prefilter.Base;
-        h[0] = 0;
-        var endCount = 0;
+        ulong hash = 0;
         var previousWord = false;
         for (var i = 0; i < m; i++)
         {
-            var b = run[i];
-            h[i + 1] = Prefilter.AddByte(Prefilter.MulMod(h[i], baseValue), b);
-            var word = ByteClasses.IsWord(b);
-            if (i > 0 && !(previousWord && word))
-            {
-                endList[endCount++] = i;
-            }
+            var c = run[i];
+            var word = ByteClasses.IsWord(c);
+            b[i >> 6] |= (previousWord & word ? 0UL : 1UL) << i;
+            h[i] = hash;
+            hash = Prefilter.AddByte(Prefilter.MulMod(hash, baseValue), c);
             previousWord = word;
         }
-        endList[endCount++] = m;
+        h[m] = hash;
+        b[m >> 6] |= 1UL << m;
 
-        var flags = index.LengthFlags;
         var powers = index.Powers;
-        var minLength = index.MinLength;
+        var lengthMask = index.ShortLengthMask;
         var shortMax = index.ShortMax;
         var longLengths = index.LongLengths;
-        var prefilter = index.Prefilter;
-        var first = 0;
-        for (var s = 0; s + minLength <= m; s++)
+        var bloom = index.Bloom;
+        var bloomShift = index.BloomShift;
+        var hmacLengths = index.HasShortHmacLengths;
+        var mixAdd = index.Prefilter.MixAdd;
+        var mixLength = index.Prefilter.MixLength;
+        var lastStart = m - index.MinLength;
+        for (var sw = 0; sw <= lastStart >> 6; sw++)
         {
-            if (s > 0 && ByteClasses.IsWord(run[s - 1]) && ByteClasses.IsWord(run[s]))
+            var starts = b[sw];
+            while (starts != 0)
             {
-                continue;
-            }
-            while (first < endCount && endList[first] < s + minLength)
-            {
-                first++;
-            }
-            for (var j = first; j < endCount; j++)
-            {
-                var length = endList[j] - s;
-                if (length > shortMax)
+                var s = (sw << 6) + BitOperations.TrailingZeroCount(starts);
+                starts &= starts - 1;
+                if (s > lastStart)
                 {
                     break;
                 }
-                var f = flags[length];
-                if (f == FingerprintIndex.HasPrefilter)
+                var hs = h[s];
+                var reach = Math.Min(m - s, shortMax);
+                for (var w = 0; w << 6 <= reach; w++)
                 {
-                    // The common case, inline: a window's polynomial hash from prefix hashes, its tag, the filter.
-                    var hash = Prefilter.SubMod(h[s + length], Prefilter.MulMod(h[s], powers[length]));
-                    if (index.MayHaveTag(prefilter.Tag(hash, length)))
+                    // Boundaries at s + 64w .. s + 64w + 63, as bits 0..63, that are also registered lengths.
+                    var p = s + (w << 6);
+                    var ends = (b[p >> 6] >> p) | (b[(p >> 6) + 1] << 1 << (63 - (p & 63)));
+                    ends &= lengthMask[w];
+                    while (ends != 0)
                     {
-                        Confirm(context, run, s, length, lineNumber, runOffset);
+                        var length = (w << 6) + BitOperations.TrailingZeroCount(ends);
+                        ends &= ends - 1;
+                        var windowHash = Prefilter.SubMod(h[s + length], Prefilter.MulMod(hs, powers[length]));
+                        var tag = Prefilter.Tag(windowHash, length, mixAdd, mixLength);
+                        var t = tag == 0 ? 1 : tag;
+                        var spread = FingerprintIndex.Spread(t);
+                        var bits = FingerprintIndex.BloomBits(spread);
+                        if ((bloom[spread >> bloomShift] & bits) == bits || hmacLengths)
+                        {
+                            CheckShort(context, run, s, length, t, (bloom[spread >> bloomShift] & bits) == bits,
+                                lineNumber, runOffset);
+                        }
                     }
                 }
-                else if (f != 0)
+                foreach (var length in longLengths)
                 {
-                    Check(context, run, h, powers, s, length, f, lineNumber, runOffset);
-                }
-            }
-            foreach (var length in longLengths)
-            {
-                var e = s + length;
-                if (e > m)
-                {
-                    break;
-                }
-                if (e == m || !(ByteClasses.IsWord(run[e - 1]) && ByteClasses.IsWord(run[e])))
-                {
-                    Check(context, run, h, powers, s, length, flags[length], lineNumber, runOffset);
+                    var e = s + length;
+                    if (e > m)
+                    {
+                        break;
+                    }
+                    if ((b[e >> 6] & (1UL << e)) != 0)
+                    {
+                        var windowHash = Prefilter.SubMod(h[e], Prefilter.MulMod(hs, powers[length]));
+                        Check(context, run, windowHash, s, length, lineNumber, runOffset);
+                    }
                 }
             }
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void Check(TextContext context, ReadOnlySpan<byte> run, Span<ulong> h, ulong[] powers, int start,
-        int length, byte flags, long lineNumber, long runOffset)
+    /// <summary>A short window that passed the Bloom filter, or whose length has registrations without a tag.</summary>
+    private void CheckShort(TextContext context, ReadOnlySpan<byte> run, int start, int length, uint tag,
+        bool inBloom, long lineNumber, long runOffset)
     {
-        if ((flags & FingerprintIndex.NeedsHmac) == 0)
+        if ((inBloom && index.InTagTable(tag)) || (index.LengthFlags[length] & FingerprintIndex.NeedsHmac) != 0)
         {
-            var hash = Prefilter.SubMod(h[start + length], Prefilter.MulMod(h[start], powers[length]));
-            if (!index.MayHaveTag(index.Prefilter.Tag(hash, length)))
-            {
-                return;
-            }
+            Confirm(context, run, start, length, lineNumber, runOffset);
+        }
+    }
+
+    private void Check(TextContext context, ReadOnlySpan<byte> run, ulong windowHash, int start, int length,
+        long lineNumber, long runOffset)
+    {
+        if ((index.LengthFlags[length] & FingerprintIndex.NeedsHmac) == 0
+            && !index.MayHaveTag(index.Prefilter.Tag(windowHash, length)))
+        {
+            return;
         }
         Confirm(context, run, start, length, lineNumber, runOffset);
     }
@@ -310,7 +336,12 @@ internal sealed partial class ScanSession
     private static bool LooksLikeBase64(ReadOnlySpan<byte> run)
         => run.IndexOfAnyInRange((byte)'A', (byte)'Z') >= 0 && run.IndexOfAnyInRange((byte)'a', (byte)'z') >= 0;
 
-    /// <summary>Lines with escapes are decoded whole, once per escape kind, and the result scanned again.</summary>
+    /// <summary>
+    /// Lines with escapes are decoded once per escape kind, and the result scanned again. Only the stretch from the
+    /// first to the last whitespace-free run holding such an escape is decoded: these decoders keep literal
+    /// whitespace, so a secret in the decoded text lies within one run's decoding, and runs without an escape are
+    /// unchanged. A line holding a PEM BEGIN marker is decoded whole, so the block's marker lines stay intact.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void DecodeEscapes(TextContext context, ReadOnlySpan<byte> line, long lineNumber, long lineOffset)
     {
@@ -318,21 +349,22 @@ internal sealed partial class ScanSession
         {
             return;
         }
-        if (line.IndexOf((byte)'\\') >= 0)
+        var whole = line.IndexOf(PemNormalizer.BeginMarker) >= 0;
+        if (line.IndexOf((byte)'\\') is var backslash and >= 0)
         {
-            Decode(context, line, "escape", lineNumber, lineOffset);
+            DecodeStretch(context, line, backslash, line.LastIndexOf((byte)'\\'), whole, "escape", lineNumber, lineOffset);
         }
-        if (line.IndexOf((byte)'%') >= 0)
+        if (line.IndexOf((byte)'%') is var percent and >= 0)
         {
-            Decode(context, line, "url", lineNumber, lineOffset);
+            DecodeStretch(context, line, percent, line.LastIndexOf((byte)'%'), whole, "url", lineNumber, lineOffset);
         }
-        if (line.IndexOf((byte)'&') >= 0)
+        if (line.IndexOf((byte)'&') is var ampersand and >= 0)
         {
-            Decode(context, line, "html", lineNumber, lineOffset);
+            DecodeStretch(context, line, ampersand, line.LastIndexOf((byte)'&'), whole, "html", lineNumber, lineOffset);
         }
-        if (HasQuotedPrintableEscape(line))
+        if (QuotedPrintableEscapes(line, out var firstEscape, out var lastEscape))
         {
-            Decode(context, line, "qp", lineNumber, lineOffset);
+            DecodeStretch(context, line, firstEscape, lastEscape, whole, "qp", lineNumber, lineOffset);
         }
         if (HasInnerDoubledQuote(line))
         {
@@ -340,12 +372,26 @@ internal sealed partial class ScanSession
         }
     }
 
-    /// <summary>
-    /// An <c>=XX</c> escape that quoted-printable would write for a secret (punctuation, '=' itself, UTF-8 bytes), not
-    /// the <c>status=200</c> or <c>id=42</c> of every log line.
-    /// </summary>
-    private static bool HasQuotedPrintableEscape(ReadOnlySpan<byte> line)
+    /// <summary>Decodes the runs from the one holding <paramref name="first"/> to the one holding <paramref name="last"/>.</summary>
+    private void DecodeStretch(TextContext context, ReadOnlySpan<byte> line, int first, int last, bool whole,
+        string decoder, long lineNumber, long lineOffset)
     {
+        var start = whole ? 0 : line[..first].LastIndexOfAny(ByteClasses.Delimiters) + 1;
+        var end = whole ? line.Length : line[last..].IndexOfAny(ByteClasses.Delimiters) is var d and >= 0 ? last + d : line.Length;
+        if (end - start >= index.MinLength)
+        {
+            Decode(context, line[start..end], decoder, lineNumber, lineOffset + start);
+        }
+    }
+
+    /// <summary>
+    /// Whether the line has an <c>=XX</c> escape that quoted-printable would write for a secret (punctuation, '='
+    /// itself, UTF-8 bytes), not the <c>status=200</c> or <c>id=42</c> of every log line; and where the first and
+    /// last such escapes are.
+    /// </summary>
+    private static bool QuotedPrintableEscapes(ReadOnlySpan<byte> line, out int first, out int last)
+    {
+        first = last = -1;
         var i = line.IndexOf((byte)'=');
         while (i >= 0 && i + 2 < line.Length)
         {
@@ -358,13 +404,14 @@ internal sealed partial class ScanSession
                 var value = (ByteClasses.HexValue(hi) << 4) | ByteClasses.HexValue(lo);
                 if (value >= 0x80 || (value > 0x20 && !char.IsAsciiLetterOrDigit((char)value)))
                 {
-                    return true;
+                    first = first < 0 ? i : first;
+                    last = i;
                 }
             }
             var next = line[(i + 1)..].IndexOf((byte)'=');
             i = next < 0 ? -1 : i + 1 + next;
         }
-        return false;
+        return first >= 0;
     }
 
     /// <summary>A doubled quote inside a value (<c>pa""ss</c>), not an empty string (<c>: ""</c>).</summary>

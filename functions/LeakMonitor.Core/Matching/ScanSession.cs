@@ -15,9 +15,9 @@ internal readonly record struct Anchor(long Line, long Offset);
 internal sealed partial class ScanSession(FingerprintIndex index, ScanOptions options, CancellationToken ct)
     : IDisposable
 {
-    private const int SniffBytes = 512;
+    internal const int SniffBytes = 512;
     private ulong[] prefix = ArrayPool<ulong>.Shared.Rent(4096);
-    private int[] ends = ArrayPool<int>.Shared.Rent(4096);
+    private ulong[] bounds = ArrayPool<ulong>.Shared.Rent(128);
     private long expanded;
 
     public List<Finding> Findings { get; } = [];
@@ -45,10 +45,10 @@ internal sealed partial class ScanSession(FingerprintIndex index, ScanOptions op
     public void Dispose()
     {
         ArrayPool<ulong>.Shared.Return(prefix);
-        ArrayPool<int>.Shared.Return(ends);
+        ArrayPool<ulong>.Shared.Return(bounds);
     }
 
-    private enum Container { Text, Gzip, Zip, Tar, Utf16Le, Utf16Be }
+    internal enum Container { Text, Gzip, Zip, Tar, Utf16Le, Utf16Be }
 
     /// <summary>Scans a stream: a container is expanded member by member, anything else is text.</summary>
     public void ScanStream(Stream input, string chain, string path, int depth, Anchor? anchor)
@@ -100,7 +100,7 @@ internal sealed partial class ScanSession(FingerprintIndex index, ScanOptions op
         }
     }
 
-    private static Container Sniff(ReadOnlySpan<byte> head, out int skip)
+    internal static Container Sniff(ReadOnlySpan<byte> head, out int skip)
     {
         skip = 0;
         if (head.Length >= 2 && head[0] == 0x1F && head[1] == 0x8B)
