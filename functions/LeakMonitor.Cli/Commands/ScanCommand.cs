@@ -72,10 +72,16 @@ internal static class ScanCommand
             {
                 try
                 {
-                    using var stream = file == "-"
-                        ? stdin()
-                        : new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
-                    var report = Scanner.Scan(stream, index, ScanOptions.Default, ct);
+                    ScanReport report;
+                    if (file == "-")
+                    {
+                        using var input = stdin();
+                        report = Scanner.Scan(input, index, ScanOptions.Default, ct);
+                    }
+                    else
+                    {
+                        report = Scanner.ScanFile(file, index, ScanOptions.Default, Environment.ProcessorCount, ct);
+                    }
                     foreach (var f in report.Findings)
                     {
                         findings++;

@@ -34,6 +34,60 @@ public static class Scanner
             session.UnreadableParts);
     }
 
+    /// <summary>Files smaller than this are scanned on one thread; larger plain-text files are cut into parts.</summary>
+    internal const long MinPartBytes = 8 << 20;
+
+    /// <summary>
+    /// Scans a file. A large plain-text file is cut at safe line ends (<see cref="FileParts"/>) and its parts are
+    /// scanned on up to <paramref name="parallelism"/> threads; findings carry the same lines and offsets as a
+    /// single pass would give. Containers (gzip, zip, tar, UTF-16) are expanded on one thread.
+    /// </summary>
+    public static ScanReport ScanFile(string path, FingerprintIndex index, ScanOptions options, int parallelism,
+        CancellationToken ct)
+        => ScanFile(path, index, options, parallelism, MinPartBytes, ct);
+
+    internal static ScanReport ScanFile(string path, FingerprintIndex index, ScanOptions options, int parallelism,
+        long minPartBytes, CancellationToken ct)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+        var length = stream.Length;
+        var count = (int)Math.Min(parallelism * 4L, length / minPartBytes);
+        if (index.Count == 0 || parallelism < 2 || count < 2 || !IsText(stream))
+        {
+            return Scan(stream, index, options, ct);
+        }
+        var starts = FileParts.Cut(stream.SafeFileHandle, length, count);
+        var parts = new (List<Finding> Findings, long Lines, ScanSession Session)[starts.Count];
+        var budget = options with { MaxExpandedBytes = options.MaxExpandedBytes / starts.Count };
+        Parallel.For(0, starts.Count, new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = ct },
+            k =>
+            {
+                var end = k + 1 < starts.Count ? starts[k + 1] : length;
+                using var session = new ScanSession(index, budget, ct);
+                var lines = session.ScanTextPart(new FilePartStream(stream.SafeFileHandle, starts[k], end));
+                parts[k] = (session.Findings, lines, session);
+            });
+        var findings = new List<Finding>();
+        long linesBefore = 0;
+        for (var k = 0; k < parts.Length; k++)
+        {
+            foreach (var f in parts[k].Findings)
+            {
+                findings.Add(f with { Line = f.Line + linesBefore, Offset = f.Offset + starts[k] });
+            }
+            linesBefore += parts[k].Lines;
+        }
+        return new ScanReport(Deduplicate(findings), parts.Any(p => p.Session.BudgetExhausted),
+            parts.Any(p => p.Session.DepthLimitReached), parts.Sum(p => p.Session.UnreadableParts));
+    }
+
+    private static bool IsText(FileStream stream)
+    {
+        Span<byte> head = stackalloc byte[ScanSession.SniffBytes];
+        var got = RandomAccess.Read(stream.SafeFileHandle, head, 0);
+        return ScanSession.Sniff(head[..got], out _) == ScanSession.Container.Text;
+    }
+
     /// <summary>
     /// The same occurrence is often seen twice: plain, and again in a decoded copy of its line. Per registration and
     /// line, keep the findings reached through the fewest decoders.
