@@ -103,7 +103,9 @@ internal sealed partial class ScanSession(FingerprintIndex index, ScanOptions op
     internal static Container Sniff(ReadOnlySpan<byte> head, out int skip)
     {
         skip = 0;
-        if (head.Length >= 2 && head[0] == 0x1F && head[1] == 0x8B)
+        // Magic and method (8 = deflate, the only one defined): two bytes alone turn up in one decoded base64 run
+        // in 65 536, and each would be reported as a corrupt archive.
+        if (head.Length >= 3 && head[0] == 0x1F && head[1] == 0x8B && head[2] == 8)
         {
             return Container.Gzip;
         }
