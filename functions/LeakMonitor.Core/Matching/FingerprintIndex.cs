@@ -13,9 +13,10 @@ public sealed record FingerprintRef(string Id, string Label, string Team = "");
 
 /// <summary>
 /// One registered fingerprint as the index stores it: its stored hash, the secret's length and, when the team sent
-/// one, its 32-bit pfv1 prefilter tag (see <see cref="Fingerprints.Prefilter"/>).
+/// one, its 32-bit pfv1 prefilter tag (see <see cref="Fingerprints.Prefilter"/>). <paramref name="Ref"/> may be null
+/// when the index is given a resolver that finds it by position on a match.
 /// </summary>
-public sealed record IndexEntry(byte[] StoredHash, int Length, FingerprintRef Ref, uint? Prefilter = null);
+public readonly record struct IndexEntry(byte[] StoredHash, int Length, FingerprintRef? Ref, uint? Prefilter = null);
 
 /// <summary>
 /// In-memory lookup from candidate bytes to registrations, compact enough for millions of fingerprints: a sorted
@@ -33,15 +34,24 @@ public sealed class FingerprintIndex
     private readonly byte[]? pepper;
     private readonly ulong[] keys;        // first 8 bytes of each stored hash, ascending
     private readonly int[] refIds;        // parallel to keys
-    private readonly FingerprintRef[] refs;
+    private readonly FingerprintRef[] refs; // by entry position; empty when refs are resolved on a match
+    private readonly Func<int, FingerprintRef>? resolveRef;
+    private readonly Dictionary<int, FingerprintRef> resolved = [];
     private readonly uint[] tagTable;     // open addressing, 0 = empty, power-of-two size
     private readonly int tagShift;
     private readonly byte[] lengthFlags;  // per length: HasPrefilter | NeedsHmac
 
-    public FingerprintIndex(byte[] salt, byte[]? pepper, IEnumerable<IndexEntry> entries)
+    /// <param name="resolveRef">
+    /// When given, entries need no <see cref="IndexEntry.Ref"/>: the index keeps none, and asks for the registration
+    /// at an entry's position (0-based, in the order given) only when that entry matches. A million labels then
+    /// cost nothing until one is found.
+    /// </param>
+    public FingerprintIndex(byte[] salt, byte[]? pepper, IEnumerable<IndexEntry> entries,
+        Func<int, FingerprintRef>? resolveRef = null)
     {
         this.salt = salt;
         this.pepper = pepper;
+        this.resolveRef = resolveRef;
         var keyList = new List<ulong>();
         var refList = new List<FingerprintRef>();
         var tags = new List<uint>();
@@ -53,7 +63,10 @@ public sealed class FingerprintIndex
                 throw new ArgumentException("An index entry needs a positive length.", nameof(entries));
             }
             keyList.Add(KeyOf(entry.StoredHash));
-            refList.Add(entry.Ref);
+            if (resolveRef is null)
+            {
+                refList.Add(entry.Ref ?? throw new ArgumentException("An index entry needs its registration.", nameof(entries)));
+            }
             if (entry.Length >= flags.Length)
             {
                 Array.Resize(ref flags, Math.Max(entry.Length + 1, flags.Length * 2));
@@ -227,7 +240,7 @@ public sealed class FingerprintIndex
         matches = new FingerprintRef[count];
         for (var i = 0; i < count; i++)
         {
-            matches[i] = refs[refIds[first + i]];
+            matches[i] = RefAt(first + i);
         }
         return true;
     }
@@ -264,7 +277,22 @@ public sealed class FingerprintIndex
         return (first, last - first + 1);
     }
 
-    internal FingerprintRef RefAt(int position) => refs[refIds[position]];
+    internal FingerprintRef RefAt(int position)
+    {
+        var id = refIds[position];
+        if (resolveRef is null)
+        {
+            return refs[id];
+        }
+        lock (resolved) // parts of one file are scanned in parallel
+        {
+            if (!resolved.TryGetValue(id, out var found))
+            {
+                resolved[id] = found = resolveRef(id);
+            }
+            return found;
+        }
+    }
 
     private static ulong KeyOf(ReadOnlySpan<byte> hash) => BinaryPrimitives.ReadUInt64LittleEndian(hash);
 }

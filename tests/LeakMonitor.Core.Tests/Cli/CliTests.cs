@@ -85,6 +85,26 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public void Scan_reads_each_label_back_from_its_own_registry_line()
+    {
+        var registry = Fingerprint(
+            JsonSerializer.Serialize(new { label = "stripe-live", secret = Secrets.StripeKey }) + "\n"
+            + JsonSerializer.Serialize(new { label = "npm-publish", secret = Secrets.NpmToken }) + "\n",
+            out var fingerprints, out _, out _);
+        var lines = fingerprints.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        // Blank lines, CRLF and a line without a label: positions in the index are not line numbers.
+        var unlabelled = lines[1].Replace("\"label\":\"npm-publish\",", "", StringComparison.Ordinal);
+        File.WriteAllText(registry.FullName, "\r\n" + lines[0] + "\r\n\n  \n" + unlabelled + "\r\n");
+        File.WriteAllText(Path.Combine(dir.FullName, "paste.txt"), $"npm {Secrets.NpmToken}\nstripe {Secrets.StripeKey}\n");
+
+        Assert.Equal(1, Scan(registry, [Path.Combine(dir.FullName, "paste.txt")], out var stdout, out _));
+
+        var labels = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(l => JsonDocument.Parse(l).RootElement.GetProperty("label").GetString());
+        Assert.Equal(["line-5", "stripe-live"], labels);
+    }
+
+    [Fact]
     public void Scan_with_a_missing_path_or_a_broken_registry_exits_2_without_echoing_content()
     {
         var registry = Fingerprint(Secrets.NpmToken + "\n", out _, out _, out _);

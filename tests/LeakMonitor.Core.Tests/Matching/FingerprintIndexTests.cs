@@ -36,6 +36,25 @@ public class FingerprintIndexTests
     }
 
     [Fact]
+    public void Index_with_a_resolver_asks_only_for_the_registrations_it_found_and_once_each()
+    {
+        var asked = new List<int>();
+        var entries = All.Select(s => Entry(s.Label, s.Secret) with { Ref = null }).ToList();
+        var index = new FingerprintIndex(Salt, Pepper, entries, position =>
+        {
+            asked.Add(position);
+            return new FingerprintRef($"entry-{position}", $"entry-{position}");
+        });
+        var github = All.Select(s => s.Label).ToList().IndexOf("github");
+
+        var findings = Scan($"a {GitHubToken}\nb {GitHubToken}\n", index);
+
+        Assert.Equal([$"entry-{github}"], findings.Labels());
+        Assert.Equal(2, findings.Count);
+        Assert.Equal([github], asked);
+    }
+
+    [Fact]
     public void A_different_salt_finds_nothing()
     {
         var otherSalt = SHA256.HashData("another deployment"u8);
