@@ -58,6 +58,12 @@ internal sealed class CorpusGenerator
             }),
             ("docker-auth", tokens, s => Line("{\"auths\":{\"registry.example.com\":{\"auth\":\"" + B64("ci:" + s) + "\"}}}")),
             ("base64-config", tokens, s => Line($"config_b64: {B64($"[default]\nregion = eu-west-1\nsecret = {s}\noutput = json\n")}")),
+            ("base64-wrapped", tokens, s =>
+            {
+                Line("Content-Transfer-Encoding: base64");
+                var encoded = B64($"# exported settings\nregion=eu-west-1\napi_secret={s}\nretries=3\n");
+                Lines(string.Join("\n", encoded.Chunk(76).Select(c => new string(c))));
+            }),
             ("html-entities", passwords, s => Line($"<tr><td>admin</td><td>{HtmlEncode(s)}</td></tr>")),
             ("combo", passwords, s => Line($"{Word()}.{Word()}{random.Next(100)}@example.com:{s}")),
             ("csv", passwords, s => Line($"{random.Next(100000)},{Word()},\"{s.Replace("\"", "\"\"")}\",2021-03-04")),
@@ -142,7 +148,7 @@ internal sealed class CorpusGenerator
             {
                 var (name, kinds, write) = plants[e];
                 var (label, secret) = Take(kinds);
-                var anchor = line + (name == "k8s-secret" ? 3 : 0);
+                var anchor = line + name switch { "k8s-secret" => 3, "base64-wrapped" => 1, _ => 0 };
                 write(secret);
                 planted.WriteLine($"{label}\t{name}\t{anchor}\tplant");
             }

@@ -7,9 +7,9 @@ namespace LeakMonitor.Core.Matching;
 
 /// <summary>
 /// Cuts a large plain-text file into parts that can be scanned independently: every cut is just after a newline
-/// that closes no multi-line construct the scanner joins — not inside a PEM block (a BEGIN without its END) and not
-/// after a quoted-printable soft line break (a line ending in '='). A part then sees exactly the lines a whole-file
-/// scan would have given it.
+/// that closes no multi-line construct the scanner joins — not inside a PEM block (a BEGIN without its END), not
+/// after a quoted-printable soft line break (a line ending in '=') and not after a full line of wrapped base64. A
+/// part then sees exactly the lines a whole-file scan would have given it.
 /// </summary>
 internal static class FileParts
 {
@@ -69,9 +69,11 @@ internal static class FileParts
                 continue;
             }
             var last = end > 0 && text[end - 1] == (byte)'\r' ? end - 2 : end - 1;
-            if (last >= 0 && text[last] == (byte)'=')
+            var lineStart = text[..end].LastIndexOf((byte)'\n') + 1;
+            if ((last >= 0 && text[last] == (byte)'=') || ScanSession.MayContinueBase64Block(text[lineStart..end]))
             {
-                position = end + 1; // a soft line break: the next line belongs to this one
+                // A soft line break, or a line of wrapped base64: the next line belongs to this one.
+                position = end + 1;
                 continue;
             }
             return end + 1;

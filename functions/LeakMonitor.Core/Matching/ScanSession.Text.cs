@@ -24,6 +24,13 @@ internal sealed partial class ScanSession
         public ArrayBufferWriter<byte>? SoftBreaks { get; set; }
         public Anchor SoftBreakAnchor { get; set; }
 
+        /// <summary>Lines of a wrapped base64 block (`base64`, MIME, openssl): held until the block ends.</summary>
+        public ArrayBufferWriter<byte>? Base64Block { get; set; }
+        public int Base64Width { get; set; }
+        public int Base64Lines { get; set; }
+        public long Base64Line { get; set; }
+        public long Base64Offset { get; set; }
+
         /// <summary>Where a decoded run found at this line and offset is reported: the outermost anchor wins.</summary>
         public Anchor AnchorAt(long line, long offset) => Anchor ?? new Anchor(line, offset);
     }
@@ -131,6 +138,10 @@ internal sealed partial class ScanSession
             return; // a PEM body line: its block is matched as a whole when it ends
         }
         TrackSoftBreaks(context, line, lineNumber, lineOffset);
+        if (TrackBase64Block(context, line, lineNumber, lineOffset))
+        {
+            return; // held: decoded with the rest of its block
+        }
         if (line.Length >= index.MinLength)
         {
             DecodeRuns(context, line, lineNumber, lineOffset);
@@ -578,8 +589,85 @@ internal sealed partial class ScanSession
         }
     }
 
+    /// <summary>
+    /// Base64 wrapped over lines of one width (76 for <c>base64</c> and MIME, 64 for openssl; at least
+    /// <see cref="MinBase64Width"/>), ending with a shorter line or the first line that is not base64, is joined and
+    /// decoded as one run, so a secret split by the wrapping is found. A full-width line is held rather than decoded
+    /// alone; a block of one line is decoded as its own run when it ends. Returns true when the line was held.
+    /// </summary>
+    private bool TrackBase64Block(TextContext context, ReadOnlySpan<byte> line, long lineNumber, long lineOffset)
+    {
+        var body = Base64Line(line, out var start, out var padded);
+        var isBase64 = !body.IsEmpty && padded >= body.Length - 2 && body[padded..].IndexOfAnyExcept((byte)'=') < 0;
+        if (context.Base64Block is { } block)
+        {
+            if (isBase64 && body.Length <= context.Base64Width && block.WrittenCount + body.Length <= MaxSoftBreakBytes)
+            {
+                block.Write(body);
+                context.Base64Lines++;
+                if (body.Length < context.Base64Width || padded < body.Length)
+                {
+                    FinishBase64Block(context); // a short or padded line ends the block
+                }
+                return true;
+            }
+            FinishBase64Block(context);
+        }
+        if (!isBase64 || body.Length < MinBase64Width || padded < body.Length || body.Length % 4 != 0
+            || !LooksLikeBase64(body))
+        {
+            return false;
+        }
+        context.Base64Block = new ArrayBufferWriter<byte>(4096);
+        context.Base64Block.Write(body);
+        context.Base64Width = body.Length;
+        context.Base64Lines = 1;
+        context.Base64Line = lineNumber;
+        context.Base64Offset = lineOffset + start;
+        return true;
+    }
+
+    private const int MinBase64Width = 40;
+
+    /// <summary>The line without surrounding blanks, where that starts, and where its '=' padding starts.</summary>
+    private static ReadOnlySpan<byte> Base64Line(ReadOnlySpan<byte> line, out int start, out int padded)
+    {
+        start = line.IndexOfAnyExcept(" \t\r"u8);
+        var body = start < 0 ? [] : line[start..].TrimEnd(" \t\r"u8);
+        start = Math.Max(start, 0);
+        var alphabet = body.IndexOfAnyExcept(ByteClasses.Base64);
+        padded = alphabet < 0 ? body.Length : alphabet;
+        return body;
+    }
+
+    /// <summary>
+    /// Whether a wrapped base64 block could go on after this line (a full line of base64 without padding): a file
+    /// must not be cut into parts there.
+    /// </summary>
+    internal static bool MayContinueBase64Block(ReadOnlySpan<byte> line)
+    {
+        var body = Base64Line(line, out _, out var padded);
+        return body.Length >= MinBase64Width && padded == body.Length && body.Length % 4 == 0;
+    }
+
+    private void FinishBase64Block(TextContext context)
+    {
+        var block = context.Base64Block!;
+        context.Base64Block = null;
+        if (context.Base64Lines == 1)
+        {
+            DecodeRuns(context, block.WrittenSpan, context.Base64Line, context.Base64Offset);
+            return;
+        }
+        Decode(context, block.WrittenSpan, "base64", context.Base64Line, context.Base64Offset);
+    }
+
     private void FinishMultiline(TextContext context)
     {
+        if (context.Base64Block is not null)
+        {
+            FinishBase64Block(context);
+        }
         if (context.Pem is not null)
         {
             FinishPem(context);

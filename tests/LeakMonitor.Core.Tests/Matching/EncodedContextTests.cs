@@ -112,6 +112,44 @@ public class EncodedContextTests
         Assert.Equal("quotes", Scan(text).Single("quoted-password").DecoderChain);
     }
 
+    [Theory]
+    [InlineData(76, "\n", "")]      // base64 (coreutils), MIME
+    [InlineData(64, "\r\n", "")]    // openssl base64
+    [InlineData(76, "\n", "    ")]  // a block scalar in YAML
+    public void Secret_split_by_the_wrapping_of_a_base64_encoded_file_is_found_once(int columns, string newline,
+        string indent)
+    {
+        // 40 bytes in, the 40-byte token straddles the 57th byte: no single wrapped line decodes to all of it.
+        var config = "#" + new string('-', 25) + "\nGITHUB_TOKEN=" + GitHubToken + "\nSTRIPE_KEY=" + StripeKey
+            + "\nDB_PASSWORD=" + Password + "\n";
+        var encoded = B64(config);
+        var lines = Enumerable.Range(0, (encoded.Length + columns - 1) / columns)
+            .Select(i => encoded.Substring(i * columns, Math.Min(columns, encoded.Length - i * columns))).ToList();
+        Assert.DoesNotContain(lines, l => Encoding.UTF8.GetString(Convert.FromBase64String(l.PadRight((l.Length + 3) / 4 * 4, '=')))
+            .Contains(GitHubToken, StringComparison.Ordinal));
+        var text = "kind: Secret" + newline + "data: |" + newline
+            + string.Concat(lines.Select(l => indent + l + newline)) + "other: value" + newline;
+
+        var findings = Scan(text);
+
+        foreach (var label in new[] { "github", "stripe", "password" })
+        {
+            var f = findings.Single(label);
+            Assert.Equal(("base64", 3L), (f.DecoderChain, f.Line));
+        }
+    }
+
+    [Fact]
+    public void Lines_of_base64_that_are_not_one_block_are_each_decoded_on_their_own()
+    {
+        var a = B64("token: " + GitHubToken + " and some padding text here");
+        var b = B64("npm: " + NpmToken + " with more words to be long enough");
+        var text = a + "\n\n" + b + "\nplain " + StripeKey + "\n";
+        var findings = Scan(text);
+        Assert.Equal(["github", "npm", "stripe"], findings.Labels());
+        Assert.Equal((1L, 3L), (findings.Single("github").Line, findings.Single("npm").Line));
+    }
+
     [Fact]
     public void Password_in_sql_dump_with_doubled_quotes_is_found()
     {
