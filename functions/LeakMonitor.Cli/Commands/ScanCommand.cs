@@ -60,6 +60,7 @@ internal static class ScanCommand
         var findings = 0;
         var failed = false;
         var progress = showProgress ? new Progress(error) : null;
+        var found = new List<string>();
         foreach (var path in paths)
         {
             if (path != "-" && !File.Exists(path) && !Directory.Exists(path))
@@ -68,53 +69,66 @@ internal static class ScanCommand
                 failed = true;
                 continue;
             }
-            foreach (var file in Expand(path))
+            found.Add(path);
+        }
+        // Files are scanned on every core, and reported in order as each finishes; a large file alone is cut into
+        // parts that are scanned in parallel instead.
+        var scans = found.SelectMany(Expand).AsParallel().AsOrdered()
+            .WithDegreeOfParallelism(Environment.ProcessorCount).WithMergeOptions(ParallelMergeOptions.NotBuffered)
+            .WithCancellation(ct)
+            .Select(file => ScanOne(file, index, stdin, ct));
+        foreach (var (file, report, problem) in scans)
+        {
+            if (report is null)
             {
-                try
-                {
-                    ScanReport report;
-                    if (file == "-")
-                    {
-                        using var input = stdin();
-                        report = Scanner.Scan(input, index, ScanOptions.Default, ct);
-                    }
-                    else
-                    {
-                        report = Scanner.ScanFile(file, index, ScanOptions.Default, Environment.ProcessorCount, ct);
-                    }
-                    foreach (var f in report.Findings)
-                    {
-                        findings++;
-                        output.WriteLine(JsonSerializer.Serialize(new
-                        {
-                            path = f.Path.Length == 0 ? file : $"{file}!{f.Path}",
-                            label = f.Fingerprint.Label,
-                            line = f.Line,
-                            offset = f.Offset,
-                            decoders = f.DecoderChain,
-                        }, outputJson));
-                    }
-                    if (report.BudgetExhausted)
-                    {
-                        error.WriteLine($"leakmon scan: {file}: stopped expanding at the decompression budget " +
-                            "(a bomb, or a very large archive); the rest was not scanned");
-                    }
-                    if (report.UnreadableParts > 0)
-                    {
-                        error.WriteLine($"leakmon scan: {file}: {report.UnreadableParts} corrupt or unsupported " +
-                            "archive part(s) skipped");
-                    }
-                    progress?.FileDone(file == "-" ? 0 : new FileInfo(file).Length);
-                }
-                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-                {
-                    error.WriteLine($"leakmon scan: {file}: {e.Message}");
-                    failed = true;
-                }
+                error.WriteLine($"leakmon scan: {file}: {problem}");
+                failed = true;
+                continue;
             }
+            foreach (var f in report.Findings)
+            {
+                findings++;
+                output.WriteLine(JsonSerializer.Serialize(new
+                {
+                    path = f.Path.Length == 0 ? file : $"{file}!{f.Path}",
+                    label = f.Fingerprint.Label,
+                    line = f.Line,
+                    offset = f.Offset,
+                    decoders = f.DecoderChain,
+                }, outputJson));
+            }
+            if (report.BudgetExhausted)
+            {
+                error.WriteLine($"leakmon scan: {file}: stopped expanding at the decompression budget " +
+                    "(a bomb, or a very large archive); the rest was not scanned");
+            }
+            if (report.UnreadableParts > 0)
+            {
+                error.WriteLine($"leakmon scan: {file}: {report.UnreadableParts} corrupt or unsupported " +
+                    "archive part(s) skipped");
+            }
+            progress?.FileDone(file == "-" ? 0 : new FileInfo(file).Length);
         }
         progress?.Finish();
         return failed ? 2 : findings > 0 ? 1 : 0;
+    }
+
+    private static (string File, ScanReport? Report, string? Problem) ScanOne(string file, FingerprintIndex index,
+        Func<Stream> stdin, CancellationToken ct)
+    {
+        try
+        {
+            if (file == "-")
+            {
+                using var input = stdin();
+                return (file, Scanner.Scan(input, index, ScanOptions.Default, ct), null);
+            }
+            return (file, Scanner.ScanFile(file, index, ScanOptions.Default, Environment.ProcessorCount, ct), null);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return (file, null, e.Message);
+        }
     }
 
     // Paths and decoder chains ('base64>gzip') read better unescaped; the output is JSON lines, not HTML.

@@ -105,6 +105,26 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public void Folder_of_many_files_is_scanned_in_parallel_and_reported_in_path_order()
+    {
+        var registry = Fingerprint(JsonSerializer.Serialize(new { label = "npm", secret = Secrets.NpmToken }) + "\n",
+            out _, out _, out _);
+        var folder = Directory.CreateDirectory(Path.Combine(dir.FullName, "dump"));
+        for (var i = 0; i < 40; i++)
+        {
+            // Uneven sizes, so files finish out of order.
+            var filler = string.Concat(Enumerable.Repeat("lorem ipsum dolor sit amet\n", (40 - i) * 200));
+            File.WriteAllText(Path.Combine(folder.FullName, $"paste-{i:D2}.txt"), filler + "npm " + Secrets.NpmToken + "\n");
+        }
+
+        Assert.Equal(1, Scan(registry, [folder.FullName], out var stdout, out _));
+
+        var paths = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(l => Path.GetFileName(JsonDocument.Parse(l).RootElement.GetProperty("path").GetString()!)).ToList();
+        Assert.Equal(Enumerable.Range(0, 40).Select(i => $"paste-{i:D2}.txt"), paths);
+    }
+
+    [Fact]
     public void Scan_with_a_missing_path_or_a_broken_registry_exits_2_without_echoing_content()
     {
         var registry = Fingerprint(Secrets.NpmToken + "\n", out _, out _, out _);
