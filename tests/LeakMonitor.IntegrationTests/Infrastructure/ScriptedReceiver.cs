@@ -108,11 +108,16 @@ public sealed class ScriptedReceiver : IAsyncDisposable
 /// <summary>Registering secrets with responders and sending hits straight to the hits queue.</summary>
 public static class ResponseDriver
 {
-    public static async Task<string> RegisterAsync(TestHost host, string label, string secret, object[] responders,
+    public static Task<string> RegisterAsync(TestHost host, string label, string secret, object[] responders,
+        string? webhookUrl = null)
+        => RegisterAsync(host.Api, label, secret, responders, webhookUrl);
+
+    /// <summary>Registers through any host's API (<paramref name="api"/> carries its key).</summary>
+    public static async Task<string> RegisterAsync(HttpClient api, string label, string secret, object[] responders,
         string? webhookUrl = null)
     {
         var fp = FingerprintScheme.Format(FingerprintScheme.Hash(FingerprintScheme.DevelopmentSalt, Encoding.UTF8.GetBytes(secret)));
-        var response = await host.Api.PostAsJsonAsync("fingerprints", new
+        var response = await api.PostAsJsonAsync("fingerprints", new
         {
             label, fingerprint = fp, length = Encoding.UTF8.GetByteCount(secret), webhookUrl, responders,
         });
@@ -142,6 +147,8 @@ public static class ResponseDriver
         }
     }
 
-    public static async Task<JsonElement> IncidentsAsync(TestHost host, string query = "")
-        => await host.Api.GetFromJsonAsync<JsonElement>("incidents" + query);
+    public static Task<JsonElement> IncidentsAsync(TestHost host, string query = "") => IncidentsAsync(host.Api, query);
+
+    public static async Task<JsonElement> IncidentsAsync(HttpClient api, string query = "")
+        => await api.GetFromJsonAsync<JsonElement>("incidents" + query);
 }
