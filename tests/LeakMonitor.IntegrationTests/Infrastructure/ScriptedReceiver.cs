@@ -67,6 +67,14 @@ public sealed class ScriptedReceiver : IAsyncDisposable
                 """{"error":{"code":"TooManyRequests","statusCode":429,"message":"Too many requests. Retry later."}}""");
         };
 
+    /// <summary>A slow receiver: answers <paramref name="status"/> after <paramref name="delay"/> (below the caller's timeout).</summary>
+    public static Func<HttpContext, Task> Slow(TimeSpan delay, int status, string body = "")
+        => async context =>
+        {
+            await Task.Delay(delay, context.RequestAborted);
+            await Status(status, body)(context);
+        };
+
     /// <summary>Answers only after the caller gave up (its per-attempt timeout is shorter than this).</summary>
     public static Func<HttpContext, Task> Hang(TimeSpan howLong)
         => async context =>
