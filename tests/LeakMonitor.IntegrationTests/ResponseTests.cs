@@ -134,6 +134,88 @@ public sealed class ResponseTests(AzuriteFixture azurite, ITestOutputHelper outp
     }
 
     [Fact]
+    public async Task Receivers_refusing_connections_longer_than_one_delivery_rotate_once_and_alert_once_when_back()
+    {
+        // Retries as deployed (1 + 3 attempts, jittered from 500 ms); between deliveries the tests' 200 ms visibility
+        // delay and maxDequeueCount 3 stand in for host.json's 5 s and 5.
+        await using var host = await TestHost.StartAsync(azurite);
+        await using var receiver = await ScriptedReceiver.StartAsync();
+        var id = await ResponseDriver.RegisterAsync(host, "queue password", "amqp-pass-EEEEexampleexample0005", ResponseDriver.AllResponders(receiver));
+
+        // Rotation, Slack and Teams all refuse connections (the port is closed) ...
+        await receiver.Server.GoDownAsync();
+        var down = System.Diagnostics.Stopwatch.StartNew();
+        await ResponseDriver.SendAsync(host, [ResponseDriver.Hit(id, "doc1")]);
+        // ... for longer than one delivery: its rotation retries and both channels' retries all fail.
+        var failed = await Eventually.UntilAsync(() => ResponseDriver.IncidentsAsync(host),
+            list => list.GetArrayLength() == 1 && list[0].GetProperty("status").GetString() == "rotation-failed"
+                && list[0].GetProperty("alerts").GetProperty("error").GetString() is { Length: > 0 },
+            Deadline, "a first delivery to fail its rotation and both alerts");
+        output.WriteLine($"first delivery failed after {down.Elapsed.TotalSeconds:0.0} s: " +
+            failed[0].GetProperty("webhook").GetProperty("error").GetString());
+
+        // Back on the same port while the next delivery retries its rotation (the incident says "rotating" while a
+        // call is in flight): that retry gets through, before any alert of that delivery. (Coming back between a
+        // delivery's last failed rotation attempt and its alerts would send a ROTATION FAILED alert, and the rotation
+        // that succeeds on the next delivery adds no second alert: one alert per channel per incident.)
+        await Eventually.UntilAsync(() => ResponseDriver.IncidentsAsync(host),
+            list => list[0].GetProperty("status").GetString() == "rotating", Deadline, "the next delivery to retry the rotation");
+        await receiver.Server.ComeBackAsync();
+        output.WriteLine($"receivers down for {down.Elapsed.TotalSeconds:0.0} s");
+        var incident = (await Eventually.UntilAsync(() => ResponseDriver.IncidentsAsync(host),
+            list => list[0].GetProperty("status").GetString() == "rotated"
+                && list[0].GetProperty("alerts").GetProperty("channels").GetArrayLength() == 2,
+            Deadline, "the incident to be rotated and both channels alerted after the receivers came back"))[0];
+        await Eventually.UntilAsync(() => host.QueueLengthAsync(host.Queue("Hits")), n => n == 0, Deadline, "hits to drain");
+        output.WriteLine($"rotated and alerted {down.Elapsed.TotalSeconds:0.0} s after the outage began, after " +
+            $"{incident.GetProperty("webhook").GetProperty("attempts").GetInt32()} deliveries");
+
+        // Nothing reached the closed port; after it, one rotation call and one alert per channel, all accepted.
+        var rotations = receiver.Requests(ScriptedReceiver.Rotate);
+        Assert.Single(rotations);
+        Assert.Equal(incident.GetProperty("id").GetString(), rotations[0].Headers["Idempotency-Key"]);
+        Assert.Equal(1, receiver.Successes(ScriptedReceiver.Rotate));
+        var slack = Assert.Single(receiver.Requests(ScriptedReceiver.Slack));
+        Assert.Single(receiver.Requests(ScriptedReceiver.Teams));
+        // The alert goes out with the rotation's real outcome: the failed first delivery alerted nobody.
+        Assert.DoesNotContain("ROTATION FAILED", JsonDocument.Parse(slack.Body).RootElement.GetProperty("text").GetString());
+        Assert.True(incident.GetProperty("webhook").GetProperty("attempts").GetInt32() >= 2);
+        Assert.Equal("", incident.GetProperty("alerts").GetProperty("error").GetString());
+        Assert.Equal(0, await host.QueueLengthAsync(host.Queue("Hits") + "-poison"));
+    }
+
+    [Fact]
+    public async Task Receivers_answering_slowly_within_the_attempt_timeout_are_called_once_each()
+    {
+        await using var host = await TestHost.StartAsync(azurite, s =>
+        {
+            s["Webhooks:Timeout"] = "00:00:05";
+            s["Alerts:Timeout"] = "00:00:05";
+        });
+        await using var receiver = await ScriptedReceiver.StartAsync();
+        var slow = TimeSpan.FromSeconds(2);
+        receiver.Script(ScriptedReceiver.Rotate, ScriptedReceiver.Slow(slow, 202, """{"rotated":true}"""));
+        receiver.Script(ScriptedReceiver.Slack, ScriptedReceiver.Slow(slow, 200, "ok"));
+        receiver.Script(ScriptedReceiver.Teams, ScriptedReceiver.Slow(slow, 202));
+        var id = await ResponseDriver.RegisterAsync(host, "smtp password", "smtp-pass-FFFFexampleexample0006", ResponseDriver.AllResponders(receiver));
+
+        var sent = System.Diagnostics.Stopwatch.StartNew();
+        await ResponseDriver.SendAsync(host, [ResponseDriver.Hit(id, "doc1")]);
+        var incident = (await Eventually.UntilAsync(() => ResponseDriver.IncidentsAsync(host),
+            list => list.GetArrayLength() == 1 && list[0].GetProperty("status").GetString() == "rotated"
+                && list[0].GetProperty("alerts").GetProperty("channels").GetArrayLength() == 2,
+            Deadline, "the incident to be rotated and both channels alerted"))[0];
+        await Eventually.UntilAsync(() => host.QueueLengthAsync(host.Queue("Hits")), n => n == 0, Deadline, "hits to drain");
+        output.WriteLine($"three receivers answering after {slow.TotalSeconds:0} s each: done in {sent.Elapsed.TotalSeconds:0.0} s");
+
+        Assert.Single(receiver.Requests(ScriptedReceiver.Rotate));
+        Assert.Single(receiver.Requests(ScriptedReceiver.Slack));
+        Assert.Single(receiver.Requests(ScriptedReceiver.Teams));
+        Assert.Equal(1, incident.GetProperty("webhook").GetProperty("attempts").GetInt32());
+        Assert.Equal(0, await host.QueueLengthAsync(host.Queue("Hits") + "-poison"));
+    }
+
+    [Fact]
     public async Task Permanently_failing_rotation_ends_in_rotation_failed_one_escalation_and_the_hit_in_poison()
     {
         await using var host = await TestHost.StartAsync(azurite);

@@ -85,7 +85,7 @@ public sealed class DumpReader(Chunker chunker, int maxMembers = 10_000)
     private async Task ReadTarAsync(Stream input, State state, Func<string?, byte[], long, Task> onChunk, CancellationToken ct)
     {
         await using var reader = new TarReader(input, leaveOpen: true);
-        while (state.CapReason is null && await reader.GetNextEntryAsync(copyData: false, ct).ConfigureAwait(false) is { } entry)
+        while (state.CapReason is null && await NextEntryAsync(reader, ct).ConfigureAwait(false) is { } entry)
         {
             if (entry.EntryType is not (TarEntryType.RegularFile or TarEntryType.V7RegularFile or TarEntryType.ContiguousFile)
                 || entry.DataStream is null)
@@ -98,6 +98,22 @@ public sealed class DumpReader(Chunker chunker, int maxMembers = 10_000)
                 return;
             }
             await ReadMemberAsync(entry.DataStream, entry.Name, state, onChunk, ct).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// The next tar entry. System.Formats.Tar answers some damaged headers (pax records, sizes past 2^63) with
+    /// OverflowException or ArgumentOutOfRangeException; they are a broken dump like any other (found by the fuzz corpus).
+    /// </summary>
+    private static async Task<TarEntry?> NextEntryAsync(TarReader reader, CancellationToken ct)
+    {
+        try
+        {
+            return await reader.GetNextEntryAsync(copyData: false, ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is OverflowException or ArgumentOutOfRangeException)
+        {
+            throw new InvalidDataException($"damaged tar header: {e.Message}", e);
         }
     }
 

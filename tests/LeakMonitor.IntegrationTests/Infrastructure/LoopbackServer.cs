@@ -19,10 +19,8 @@ public sealed record ReceivedRequest(string Method, string Path, IReadOnlyDictio
 /// </summary>
 public sealed class LoopbackServer : IAsyncDisposable
 {
-    private readonly WebApplication app;
     private readonly ConcurrentDictionary<string, Func<HttpContext, Task>> routes = new();
-
-    private LoopbackServer(WebApplication app) => this.app = app;
+    private WebApplication? app;
 
     public ConcurrentQueue<ReceivedRequest> Requests { get; } = new();
 
@@ -30,15 +28,35 @@ public sealed class LoopbackServer : IAsyncDisposable
 
     public static async Task<LoopbackServer> StartAsync()
     {
+        var server = new LoopbackServer();
+        await server.ListenAsync(port: 0);
+        return server;
+    }
+
+    /// <summary>Closes the port: callers get "connection refused" until <see cref="ComeBackAsync"/>.</summary>
+    public async Task GoDownAsync()
+    {
+        if (app is not null)
+        {
+            await app.StopAsync();
+            await app.DisposeAsync();
+            app = null;
+        }
+    }
+
+    /// <summary>Listens again on the same port, with the same routes; requests keep being recorded.</summary>
+    public Task ComeBackAsync() => ListenAsync(BaseUrl.Port);
+
+    private async Task ListenAsync(int port)
+    {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        var server = new LoopbackServer(builder.Build());
-        server.app.Run(server.HandleAsync);
-        await server.app.StartAsync();
-        var address = server.app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        server.BaseUrl = new Uri(address.TrimEnd('/') + "/");
-        return server;
+        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+        app = builder.Build();
+        app.Run(HandleAsync);
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        BaseUrl = new Uri(address.TrimEnd('/') + "/");
     }
 
     public Uri Url(string path) => new(BaseUrl, path.TrimStart('/'));
@@ -71,9 +89,5 @@ public sealed class LoopbackServer : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await app.StopAsync();
-        await app.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => new(GoDownAsync());
 }

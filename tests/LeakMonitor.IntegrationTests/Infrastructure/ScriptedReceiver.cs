@@ -67,6 +67,14 @@ public sealed class ScriptedReceiver : IAsyncDisposable
                 """{"error":{"code":"TooManyRequests","statusCode":429,"message":"Too many requests. Retry later."}}""");
         };
 
+    /// <summary>A slow receiver: answers <paramref name="status"/> after <paramref name="delay"/> (below the caller's timeout).</summary>
+    public static Func<HttpContext, Task> Slow(TimeSpan delay, int status, string body = "")
+        => async context =>
+        {
+            await Task.Delay(delay, context.RequestAborted);
+            await Status(status, body)(context);
+        };
+
     /// <summary>Answers only after the caller gave up (its per-attempt timeout is shorter than this).</summary>
     public static Func<HttpContext, Task> Hang(TimeSpan howLong)
         => async context =>
@@ -108,11 +116,16 @@ public sealed class ScriptedReceiver : IAsyncDisposable
 /// <summary>Registering secrets with responders and sending hits straight to the hits queue.</summary>
 public static class ResponseDriver
 {
-    public static async Task<string> RegisterAsync(TestHost host, string label, string secret, object[] responders,
+    public static Task<string> RegisterAsync(TestHost host, string label, string secret, object[] responders,
+        string? webhookUrl = null)
+        => RegisterAsync(host.Api, label, secret, responders, webhookUrl);
+
+    /// <summary>Registers through any host's API (<paramref name="api"/> carries its key).</summary>
+    public static async Task<string> RegisterAsync(HttpClient api, string label, string secret, object[] responders,
         string? webhookUrl = null)
     {
         var fp = FingerprintScheme.Format(FingerprintScheme.Hash(FingerprintScheme.DevelopmentSalt, Encoding.UTF8.GetBytes(secret)));
-        var response = await host.Api.PostAsJsonAsync("fingerprints", new
+        var response = await api.PostAsJsonAsync("fingerprints", new
         {
             label, fingerprint = fp, length = Encoding.UTF8.GetByteCount(secret), webhookUrl, responders,
         });
@@ -142,6 +155,8 @@ public static class ResponseDriver
         }
     }
 
-    public static async Task<JsonElement> IncidentsAsync(TestHost host, string query = "")
-        => await host.Api.GetFromJsonAsync<JsonElement>("incidents" + query);
+    public static Task<JsonElement> IncidentsAsync(TestHost host, string query = "") => IncidentsAsync(host.Api, query);
+
+    public static async Task<JsonElement> IncidentsAsync(HttpClient api, string query = "")
+        => await api.GetFromJsonAsync<JsonElement>("incidents" + query);
 }

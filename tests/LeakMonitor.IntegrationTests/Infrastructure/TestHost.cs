@@ -1,6 +1,4 @@
 using System.Net.Http.Headers;
-using Azure.Data.Tables;
-using Azure.Storage.Queues;
 using LeakMonitor.Core;
 using LeakMonitor.Core.Storage;
 using LeakMonitor.LocalHost;
@@ -37,6 +35,8 @@ public sealed class TestHost : IAsyncDisposable
     public HttpClient Api { get; }
     public IServiceProvider Services => host.Services;
     public StorageAccount Storage => host.Services.GetRequiredService<StorageAccount>();
+    /// <summary>Reads everything this host stored (its prefix only).</summary>
+    public StorageProbe Probe => new(Storage, Prefix);
     public string Queue(string name) => Settings[$"Queues:{name}"]!;
     /// <summary>The host's own document store (claim-check blobs), as the crawler writes them.</summary>
     public DocumentStore Documents => host.Services.GetRequiredService<DocumentStore>();
@@ -49,25 +49,10 @@ public sealed class TestHost : IAsyncDisposable
     public static async Task<TestHost> StartAsync(string storageConnectionString,
         Action<Dictionary<string, string?>>? configure = null)
     {
-        var prefix = "t" + Guid.NewGuid().ToString("N")[..10];
+        var prefix = NewPrefix();
         var apiKey = "test-api-key-" + prefix;
         var port = LoopbackPorts.Free();
-        var settings = new Dictionary<string, string?>
-        {
-            ["AzureWebJobsStorage"] = storageConnectionString,
-            ["Storage:Prefix"] = prefix,
-            ["Queues:CrawlJobs"] = $"{prefix}-crawl-jobs",
-            ["Queues:Documents"] = $"{prefix}-documents",
-            ["Queues:Hits"] = $"{prefix}-hits",
-            ["Crawl:Schedule"] = "*/1 * * * * *",
-            ["Crawl:RequestTimeout"] = "00:00:05",
-            ["Fingerprints:RegistryRefreshInterval"] = "00:00:01",
-            ["Api:BootstrapKey"] = apiKey,
-            ["Api:BootstrapTeam"] = "blue-team",
-            ["Outbound:AllowedHosts"] = "127.0.0.1,localhost",
-            ["AzureFunctionsJobHost:extensions:queues:visibilityTimeout"] = "00:00:00.200",
-            ["AzureFunctionsJobHost:extensions:queues:maxDequeueCount"] = "3",
-        };
+        var settings = DefaultSettings(storageConnectionString, prefix, apiKey);
         configure?.Invoke(settings);
         var configuration = LocalHostBuilder.BuildConfiguration(localSettingsFile: null, settings, includeEnvironment: false);
         var logs = new CapturedLogs();
@@ -83,6 +68,28 @@ public sealed class TestHost : IAsyncDisposable
         return new TestHost(host, prefix, settings, new Uri(urls + "/api/"), apiKey, logs);
     }
 
+    /// <summary>A fresh prefix for queue, table and container names, so tests never see each other's data.</summary>
+    public static string NewPrefix() => "t" + Guid.NewGuid().ToString("N")[..10];
+
+    /// <summary>The settings every test host runs with (in process here, or as a <c>leakmon serve</c> process).</summary>
+    public static Dictionary<string, string?> DefaultSettings(string storageConnectionString, string prefix, string apiKey)
+        => new()
+        {
+            ["AzureWebJobsStorage"] = storageConnectionString,
+            ["Storage:Prefix"] = prefix,
+            ["Queues:CrawlJobs"] = $"{prefix}-crawl-jobs",
+            ["Queues:Documents"] = $"{prefix}-documents",
+            ["Queues:Hits"] = $"{prefix}-hits",
+            ["Crawl:Schedule"] = "*/1 * * * * *",
+            ["Crawl:RequestTimeout"] = "00:00:05",
+            ["Fingerprints:RegistryRefreshInterval"] = "00:00:01",
+            ["Api:BootstrapKey"] = apiKey,
+            ["Api:BootstrapTeam"] = "blue-team",
+            ["Outbound:AllowedHosts"] = "127.0.0.1,localhost",
+            ["AzureFunctionsJobHost:extensions:queues:visibilityTimeout"] = "00:00:00.200",
+            ["AzureFunctionsJobHost:extensions:queues:maxDequeueCount"] = "3",
+        };
+
     /// <summary>Waits until the matcher's in-memory index holds <paramref name="count"/> fingerprints (it refreshes
     /// on a timer), so documents sent next are matched against all of them.</summary>
     public Task WaitForRegistryAsync(int count)
@@ -90,48 +97,12 @@ public sealed class TestHost : IAsyncDisposable
             index => index.Count == count, TimeSpan.FromSeconds(30), $"the matcher's index to hold {count} fingerprints");
 
     /// <summary>Every message text in this host's queues (and their poison twins).</summary>
-    public async Task<List<string>> PeekAllQueuesAsync()
-    {
-        var texts = new List<string>();
-        await foreach (var q in Storage.Queues.GetQueuesAsync(prefix: Prefix))
-        {
-            var client = Storage.Queues.GetQueueClient(q.Name);
-            foreach (var m in (await client.PeekMessagesAsync(32)).Value)
-            {
-                texts.Add(m.Body.ToString()); // the client decodes Base64
-            }
-        }
-        return texts;
-    }
+    public Task<List<string>> PeekAllQueuesAsync() => Probe.PeekAllQueuesAsync();
 
-    public async Task<int> QueueLengthAsync(string queueName)
-    {
-        var client = Storage.Queues.GetQueueClient(queueName);
-        if (!(await client.ExistsAsync()).Value)
-        {
-            return 0;
-        }
-        return (await client.PeekMessagesAsync(32)).Value.Length;
-    }
+    public Task<int> QueueLengthAsync(string queueName) => Probe.QueueLengthAsync(queueName);
 
     /// <summary>Every property of every entity in this host's tables, as text.</summary>
-    public async Task<List<string>> DumpAllTablesAsync()
-    {
-        var texts = new List<string>();
-        await foreach (var t in Storage.Tables.QueryAsync(t => t.Name.CompareTo(Prefix) >= 0))
-        {
-            if (!t.Name.StartsWith(Prefix, StringComparison.Ordinal))
-            {
-                continue;
-            }
-            await foreach (var e in Storage.Tables.GetTableClient(t.Name).QueryAsync<TableEntity>())
-            {
-                texts.Add(string.Join("|", e.Select(kv => $"{kv.Key}={kv.Value}")));
-            }
-        }
-        return texts;
-    }
-
+    public Task<List<string>> DumpAllTablesAsync() => Probe.DumpAllTablesAsync();
 
     /// <summary>An API client for another credential (null: none at all).</summary>
     public HttpClient Client(string? credential)
@@ -145,19 +116,7 @@ public sealed class TestHost : IAsyncDisposable
     }
 
     /// <summary>Every blob in this host's containers, as text.</summary>
-    public async Task<List<string>> DumpAllBlobsAsync()
-    {
-        var texts = new List<string>();
-        await foreach (var c in Storage.Blobs.GetBlobContainersAsync(prefix: Prefix))
-        {
-            var container = Storage.Blobs.GetBlobContainerClient(c.Name);
-            await foreach (var b in container.GetBlobsAsync())
-            {
-                texts.Add((await container.GetBlobClient(b.Name).DownloadContentAsync()).Value.Content.ToString());
-            }
-        }
-        return texts;
-    }
+    public Task<List<string>> DumpAllBlobsAsync() => Probe.DumpAllBlobsAsync();
 
     public async ValueTask DisposeAsync()
     {
