@@ -25,7 +25,71 @@ public static class HtmlPages
     };
 
     public static IHtmlDocument Parse(byte[] body, string? charset)
-        => new HtmlParser().ParseDocument(TextDecoding.Decode(body, charset));
+        => new HtmlParser().ParseDocument(LimitNesting(TextDecoding.Decode(body, charset)));
+
+    /// <summary>Deeper than this, further start tags are read as text (browsers cap the DOM depth too).</summary>
+    internal const int MaxNesting = 2048;
+
+    private static readonly HashSet<string> Void = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr",
+        // end tags optional: they close themselves, so they do not nest in practice
+        "p", "li", "dt", "dd", "tr", "td", "th", "option", "optgroup", "rb", "rt", "rtc", "rp", "colgroup", "thead",
+        "tbody", "tfoot", "caption",
+    };
+
+    private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> VoidByName =
+        Void.GetAlternateLookup<ReadOnlySpan<char>>();
+
+    /// <summary>
+    /// AngleSharp's tree building is quadratic in nesting depth (20,000 unclosed divs: ~1 s and hundreds of MB;
+    /// 1 MiB of them: minutes), so a hostile page could hold a crawl worker. Start tags beyond
+    /// <see cref="MaxNesting"/> open elements lose their '&lt;' and stay as text — the page's text, and any secret
+    /// in it, is still there. One pass; the page is copied only when it is that deep.
+    /// </summary>
+    internal static string LimitNesting(string html)
+    {
+        StringBuilder? limited = null;
+        var depth = 0;
+        var copied = 0;
+        for (var i = html.IndexOf('<'); i >= 0 && i + 1 < html.Length; i = html.IndexOf('<', i + 1))
+        {
+            var closing = html[i + 1] == '/';
+            var nameStart = closing ? i + 2 : i + 1;
+            if (nameStart >= html.Length || !char.IsAsciiLetter(html[nameStart]))
+            {
+                continue;
+            }
+            var nameEnd = nameStart;
+            while (nameEnd < html.Length && char.IsAsciiLetterOrDigit(html[nameEnd]))
+            {
+                nameEnd++;
+            }
+            if (VoidByName.Contains(html.AsSpan(nameStart, nameEnd - nameStart)))
+            {
+                continue;
+            }
+            if (closing)
+            {
+                depth = Math.Max(0, depth - 1);
+                continue;
+            }
+            var tag = html.AsSpan(nameEnd, Math.Min(1024, html.Length - nameEnd));
+            var end = tag.IndexOfAny('<', '>');
+            if (end > 0 && tag[end] == '>' && tag[end - 1] == '/')
+            {
+                continue; // self-closing
+            }
+            if (++depth <= MaxNesting)
+            {
+                continue;
+            }
+            limited ??= new StringBuilder(html.Length);
+            limited.Append(html, copied, i - copied).Append(' ');
+            copied = i + 1;
+        }
+        return limited is null ? html : limited.Append(html, copied, html.Length - copied).ToString();
+    }
 
     public static HtmlListingPage ParseListing(byte[] body, string? charset, Uri pageUrl, HtmlConfig config)
     {

@@ -230,7 +230,7 @@ internal sealed partial class ScanSession(FingerprintIndex index, ScanOptions op
         try
         {
             using var tar = new TarReader(body, leaveOpen: true);
-            while (tar.GetNextEntry() is { } entry)
+            while (NextTarEntry(tar) is { } entry)
             {
                 ct.ThrowIfCancellationRequested();
                 if (entry.EntryType is TarEntryType.RegularFile or TarEntryType.V7RegularFile
@@ -243,6 +243,23 @@ internal sealed partial class ScanSession(FingerprintIndex index, ScanOptions op
         catch (Exception e) when (e is InvalidDataException or EndOfStreamException or FormatException)
         {
             UnreadableParts++; // truncated (e.g. by the budget) or corrupt
+        }
+    }
+
+    /// <summary>
+    /// The next member, or null at the end. A damaged header can also overflow a size or a pax number, or claim a
+    /// member of more than 2 GiB that the reader then tries to skip in a memory stream: all of it is a corrupt tar.
+    /// </summary>
+    private TarEntry? NextTarEntry(TarReader tar)
+    {
+        try
+        {
+            return tar.GetNextEntry();
+        }
+        catch (Exception e) when (e is OverflowException or ArgumentException) // incl. ArgumentOutOfRangeException
+        {
+            UnreadableParts++;
+            return null;
         }
     }
 

@@ -52,6 +52,28 @@ public sealed class ContentParsingTests
     }
 
     [Fact]
+    public void A_page_of_a_million_bytes_of_unclosed_divs_is_read_with_bounded_work_and_keeps_its_text()
+    {
+        var html = string.Concat(Enumerable.Repeat("<div>", 200_000)) + "token ghp_R8kT2mVx9QwLp4NzJ7hYc3BdF6sGa1UeKo5i";
+        var before = GC.GetAllocatedBytesForCurrentThread();
+
+        var text = HtmlPages.ExtractText(Encoding.UTF8.GetBytes(html), "utf-8", null);
+
+        // Unguarded, AngleSharp spends minutes and gigabytes on this (quadratic in depth).
+        Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 400L << 20);
+        Assert.Contains("ghp_R8kT2mVx9QwLp4NzJ7hYc3BdF6sGa1UeKo5i", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Ordinary_nesting_is_left_exactly_as_it_is()
+    {
+        var html = "<ul>" + string.Concat(Enumerable.Repeat("<li><div><p>x<br><img src=a.png/></div>", 5000)) + "</ul>"
+            + string.Concat(Enumerable.Repeat("<span>", HtmlPages.MaxNesting - 1));
+        Assert.Same(html, HtmlPages.LimitNesting(html));
+        Assert.NotSame(html + "<span><span>", HtmlPages.LimitNesting(html + "<span><span>"));
+    }
+
+    [Fact]
     public void Content_selector_takes_only_the_paste()
     {
         var html = "<div class=nav>menu</div><div class=paste><pre>secret=1</pre></div><footer>f</footer>";

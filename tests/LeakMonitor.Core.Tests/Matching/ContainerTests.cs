@@ -64,6 +64,22 @@ public class ContainerTests
         Assert.Equal("utf16be", Scan(bytes).Single("password").DecoderChain);
     }
 
+    [Theory]
+    [InlineData("tar-huge-size.tar")]           // a member claiming more than 2 GiB
+    [InlineData("found-03f0f885d5302367.bin")]  // a damaged pax header (found by scripts/fuzz.sh)
+    public void Tar_with_a_lying_header_is_reported_unreadable_and_the_rest_of_the_document_still_matches(string file)
+    {
+        var tar = File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "Fuzz", "corpus", file));
+        var document = new MemoryStream(Encoding.UTF8.GetBytes("before: " + GitHubToken + "\n" + Convert.ToBase64String(tar) + "\n"));
+
+        var report = Scanner.Scan(document, TestIndex, ScanOptions.Default, default);
+
+        Assert.True(report.UnreadableParts > 0);
+        Assert.Equal(["github"], report.Findings.Labels());
+        var direct = Scanner.Scan(new MemoryStream(tar), TestIndex, ScanOptions.Default, default);
+        Assert.True(direct.UnreadableParts > 0);
+    }
+
     [Fact]
     public void Gzip_bomb_stops_at_the_budget_without_throwing_and_earlier_members_still_match()
     {
