@@ -495,6 +495,7 @@ internal sealed partial class ScanSession
             if (pem.WrittenCount + line.Length > MaxPemBytes)
             {
                 context.Pem = null; // not a real PEM block: give up on it
+                ReturnWriter(pem);
                 return false;
             }
             pem.Write(line);
@@ -508,7 +509,7 @@ internal sealed partial class ScanSession
         }
         var afterHeader = PemNormalizer.SkipMarkerLine(line, begin);
         var rest = line[afterHeader..];
-        context.Pem = new ArrayBufferWriter<byte>(4096);
+        context.Pem = RentWriter();
         context.PemAnchor = context.AnchorAt(lineNumber, lineOffset + begin);
         var endInLine = rest.IndexOf(PemNormalizer.EndMarker);
         if (endInLine >= 0)
@@ -538,6 +539,7 @@ internal sealed partial class ScanSession
         finally
         {
             ArrayPool<byte>.Shared.Return(body);
+            ReturnWriter(pem);
         }
     }
 
@@ -550,7 +552,7 @@ internal sealed partial class ScanSession
             || context.SoftBreaks is not null && !line.IsEmpty && line[^1] == (byte)'=';
         if (soft && context.SoftBreaks is null)
         {
-            context.SoftBreaks = new ArrayBufferWriter<byte>(1024);
+            context.SoftBreaks = RentWriter();
             context.SoftBreakAnchor = context.AnchorAt(lineNumber, lineOffset);
         }
         if (context.SoftBreaks is not { } joined)
@@ -586,6 +588,7 @@ internal sealed partial class ScanSession
         finally
         {
             ArrayPool<byte>.Shared.Return(output);
+            ReturnWriter(joined);
         }
     }
 
@@ -618,7 +621,7 @@ internal sealed partial class ScanSession
         {
             return false;
         }
-        context.Base64Block = new ArrayBufferWriter<byte>(4096);
+        context.Base64Block = RentWriter();
         context.Base64Block.Write(body);
         context.Base64Width = body.Length;
         context.Base64Lines = 1;
@@ -657,9 +660,26 @@ internal sealed partial class ScanSession
         if (context.Base64Lines == 1)
         {
             DecodeRuns(context, block.WrittenSpan, context.Base64Line, context.Base64Offset);
-            return;
         }
-        Decode(context, block.WrittenSpan, "base64", context.Base64Line, context.Base64Offset);
+        else
+        {
+            Decode(context, block.WrittenSpan, "base64", context.Base64Line, context.Base64Offset);
+        }
+        ReturnWriter(block);
+    }
+
+    private readonly Stack<ArrayBufferWriter<byte>> writers = new();
+
+    /// <summary>Buffers for the multi-line joiners, reused: a paste of short base64 lines must not allocate per line.</summary>
+    private ArrayBufferWriter<byte> RentWriter() => writers.TryPop(out var writer) ? writer : new ArrayBufferWriter<byte>(4096);
+
+    private void ReturnWriter(ArrayBufferWriter<byte> writer)
+    {
+        if (writer.Capacity <= 1 << 20 && writers.Count < 16)
+        {
+            writer.ResetWrittenCount();
+            writers.Push(writer);
+        }
     }
 
     private void FinishMultiline(TextContext context)
