@@ -50,6 +50,10 @@ public static class Scanner
         long minPartBytes, CancellationToken ct)
     {
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+        if (!stream.CanSeek) // a pipe or a device (`leakmon scan <(zcat dump.gz)`): one pass, as it comes
+        {
+            return Scan(stream, index, options, ct);
+        }
         var length = stream.Length;
         var count = (int)Math.Min(parallelism * 4L, length / minPartBytes);
         if (index.Count == 0 || parallelism < 2 || count < 2 || !IsText(stream))

@@ -66,6 +66,22 @@ public sealed class FilePartsTests : IDisposable
         Assert.Contains(findings, f => f.DecoderChain == "gzip>pem");
     }
 
+    [Fact]
+    public async Task A_named_pipe_is_scanned_in_one_pass()
+    {
+        var fifo = Path.Combine(folder, "pipe");
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", [fifo]))
+        {
+            await mkfifo.WaitForExitAsync();
+        }
+        var writer = Task.Run(() => File.WriteAllText(fifo, "leaked " + GitHubToken + "\n"));
+
+        var findings = Scanner.ScanFile(fifo, TestIndex, ScanOptions.Default, parallelism: 4, default).Findings;
+
+        await writer;
+        Assert.Equal(["github"], findings.Labels());
+    }
+
     /// <summary>
     /// Leaks packed so tightly that every wanted cut lands in or next to a multi-line construct: PEM blocks at two
     /// wrappings, quoted-printable mail with soft breaks inside the token, plain, base64 and escaped secrets.
