@@ -18,17 +18,28 @@ internal sealed class RegistryFile
     private readonly List<long> lineStarts = [];
     private readonly List<int> lineNumbers = [];
 
-    private RegistryFile(FileInfo file) => this.file = file;
+    private readonly bool keepLabels;
+
+    private RegistryFile(FileInfo file, bool keepLabels)
+    {
+        this.file = file;
+        this.keepLabels = keepLabels;
+    }
 
     public static FingerprintIndex Load(FileInfo file, byte[] salt)
     {
-        var registry = new RegistryFile(file);
-        return new FingerprintIndex(salt, pepper: null, registry.Read(), registry.RefAt);
+        using var stream = Open(file);
+        // A pipe (`--registry <(...)`) cannot be read twice: its labels are kept as it is read.
+        var registry = new RegistryFile(file, keepLabels: !stream.CanSeek);
+        return new FingerprintIndex(salt, pepper: null, registry.Read(stream),
+            registry.keepLabels ? null : registry.RefAt);
     }
 
-    private IEnumerable<IndexEntry> Read()
+    private static FileStream Open(FileInfo file)
+        => new(file.FullName, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+
+    private IEnumerable<IndexEntry> Read(FileStream stream)
     {
-        using var stream = new FileStream(file.FullName, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
         var buffer = ArrayPool<byte>.Shared.Rent(1 << 20);
         try
         {
@@ -61,9 +72,18 @@ internal sealed class RegistryFile
                 var line = buffer.AsSpan(start, end - start);
                 if (line.IndexOfAnyExcept(" \t\r"u8) >= 0)
                 {
-                    lineStarts.Add(bufferOffset + start);
-                    lineNumbers.Add(lineNumber);
-                    yield return ParseLine(line, file.Name, lineNumber, out _);
+                    var entry = ParseLine(line, file.Name, lineNumber, out var label);
+                    if (keepLabels)
+                    {
+                        label ??= $"line-{lineNumber}";
+                        entry = entry with { Ref = new FingerprintRef(label, label) };
+                    }
+                    else
+                    {
+                        lineStarts.Add(bufferOffset + start);
+                        lineNumbers.Add(lineNumber);
+                    }
+                    yield return entry;
                 }
                 if (newline < 0)
                 {
@@ -81,7 +101,7 @@ internal sealed class RegistryFile
     /// <summary>The registration of the entry at <paramref name="position"/>, its label read back from the file.</summary>
     private FingerprintRef RefAt(int position)
     {
-        using var stream = new FileStream(file.FullName, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 12);
+        using var stream = Open(file);
         stream.Position = lineStarts[position];
         var line = new List<byte>(256);
         int b;

@@ -105,6 +105,26 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public async Task Registry_given_as_a_pipe_is_read_once_and_keeps_its_labels()
+    {
+        var registry = Fingerprint(JsonSerializer.Serialize(new { label = "slack-bot", secret = Secrets.SlackBotToken }) + "\n",
+            out var fingerprints, out _, out _);
+        var fifo = new FileInfo(Path.Combine(dir.FullName, "registry.pipe"));
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", [fifo.FullName]))
+        {
+            await mkfifo.WaitForExitAsync();
+        }
+        var writer = Task.Run(() => File.WriteAllText(fifo.FullName, fingerprints));
+
+        var exit = Scan(fifo, ["-"], out var stdout, out _, new MemoryStream(Encoding.UTF8.GetBytes("x " + Secrets.SlackBotToken)));
+
+        await writer;
+        Assert.Equal(1, exit);
+        Assert.Equal("slack-bot", JsonDocument.Parse(stdout.Trim()).RootElement.GetProperty("label").GetString());
+        Assert.True(registry.Exists);
+    }
+
+    [Fact]
     public void Folder_of_many_files_is_scanned_in_parallel_and_reported_in_path_order()
     {
         var registry = Fingerprint(JsonSerializer.Serialize(new { label = "npm", secret = Secrets.NpmToken }) + "\n",
