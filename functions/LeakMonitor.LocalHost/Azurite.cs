@@ -74,7 +74,7 @@ public sealed class Azurite : IAsyncDisposable
         }
         progress.WriteLine($"leakmon: starting Azurite on 127.0.0.1 ports {blob}/{queue}/{table} " +
             (location is null ? "(in memory)" : $"(data in {location})"));
-        var process = Start(bin, args, root);
+        var process = Start(bin, args, root, WatchdogEnvironment());
         var azurite = new Azurite(process, blob, queue, table);
         var deadline = DateTime.UtcNow.AddSeconds(90);
         while (!(LoopbackPorts.IsListening(blob) && LoopbackPorts.IsListening(queue) && LoopbackPorts.IsListening(table)))
@@ -126,7 +126,41 @@ public sealed class Azurite : IAsyncDisposable
         process.Dispose();
     }
 
-    private static Process Start(string file, IEnumerable<string> args, string workingDirectory)
+    /// <summary>
+    /// Loaded into Azurite's node process: when the process that started it is gone (killed with SIGKILL, which no
+    /// handler sees), Azurite stops as Ctrl-C would stop it — saving its data and freeing its ports — instead of
+    /// lingering as an orphan that holds 10000-10002.
+    /// </summary>
+    private const string Watchdog = """
+        // leakmon: stop Azurite when the process that started it is gone.
+        const parent = Number(process.env.LEAKMON_PARENT_PID || 0);
+        if (parent > 0) {
+          const timer = setInterval(() => {
+            try { process.kill(parent, 0); } catch { clearInterval(timer); process.kill(process.pid, 'SIGINT'); }
+          }, 1000);
+          timer.unref();
+        }
+        """;
+
+    private static Dictionary<string, string> WatchdogEnvironment()
+    {
+        var script = Path.Combine(Path.GetTempPath(), $"leakmon-azurite-watchdog-{Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Watchdog)))[..12]}.js");
+        if (!File.Exists(script))
+        {
+            var temporary = script + "." + Environment.ProcessId;
+            File.WriteAllText(temporary, Watchdog);
+            File.Move(temporary, script, overwrite: true);
+        }
+        var options = Environment.GetEnvironmentVariable("NODE_OPTIONS");
+        return new()
+        {
+            ["LEAKMON_PARENT_PID"] = Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["NODE_OPTIONS"] = $"{options} --require \"{script}\"".Trim(),
+        };
+    }
+
+    private static Process Start(string file, IEnumerable<string> args, string workingDirectory,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         var info = new ProcessStartInfo(file)
         {
@@ -138,6 +172,10 @@ public sealed class Azurite : IAsyncDisposable
         foreach (var a in args)
         {
             info.ArgumentList.Add(a);
+        }
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[name] = value;
         }
         var process = Process.Start(info) ?? throw new InvalidOperationException($"Could not start {file}");
         // Drain stdout so a chatty child never blocks on a full pipe.

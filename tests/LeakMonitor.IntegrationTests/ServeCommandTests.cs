@@ -68,6 +68,48 @@ public sealed class ServeCommandTests
     }
 
     [Fact]
+    public async Task Serve_killed_with_sigkill_leaves_no_azurite_behind()
+    {
+        if (Azurite.IsListeningOnDefaultPorts())
+        {
+            return; // someone else's Azurite: serve would reuse it
+        }
+        var workDir = Directory.CreateTempSubdirectory("leakmon-serve-");
+        var info = new ProcessStartInfo("dotnet") { WorkingDirectory = workDir.FullName, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in new[] { BuildOutput.Leakmon, "serve", "--urls", $"http://127.0.0.1:{LoopbackPorts.Free()}" })
+        {
+            info.ArgumentList.Add(arg);
+        }
+        info.Environment.Remove("AzureWebJobsStorage");
+        using var process = Process.Start(info)!;
+        var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { output.Enqueue(e.Data); } };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { output.Enqueue(e.Data); } };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
+        {
+            await Eventually.UntilAsync(() => output.Any(l => l.Contains("leakmon: serving", StringComparison.Ordinal)) || process.HasExited,
+                TimeSpan.FromSeconds(120), "leakmon serve to start");
+            Assert.True(Azurite.IsListeningOnDefaultPorts(), string.Join("\n", output));
+
+            process.Kill(entireProcessTree: false); // SIGKILL to serve alone: no handler of ours runs
+
+            await process.WaitForExitAsync();
+            await Eventually.UntilAsync(() => !Azurite.IsListeningOnDefaultPorts(), TimeSpan.FromSeconds(30),
+                "the orphaned Azurite to notice and stop");
+        }
+        finally
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+            workDir.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task Help_describes_every_command()
     {
         foreach (var (args, expected) in new (string[], string[])[]
