@@ -203,9 +203,16 @@ public sealed class FingerprintIndex
     internal bool MayHaveTag(uint tag)
     {
         var t = tag == 0 ? 1 : tag;
+        return InBloom(t) && InTagTable(t);
+    }
+
+    /// <summary>The Bloom filter's answer for <paramref name="t"/>, a tag with 0 mapped to 1 (~1 % false hits).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal bool InBloom(uint t)
+    {
         var spread = Spread(t);
         var bits = BloomBits(spread);
-        return (Bloom[spread >> BloomShift] & bits) == bits && InTagTable(t);
+        return (Bloom[spread >> BloomShift] & bits) == bits;
     }
 
     /// <summary>The exact check behind the Bloom filter; <paramref name="t"/> is a tag with 0 mapped to 1.</summary>

@@ -9,9 +9,11 @@ namespace LeakMonitor.Core.Matching;
 internal sealed partial class ScanSession
 {
     private const int MaxPemBytes = 64 << 10;
-    private const int MaxSoftBreakBytes = 1 << 20;
 
-    /// <summary>A text being walked: its decoder chain and the multi-line constructs (PEM, QP) open in it.</summary>
+    /// <summary>The most a joined quoted-printable paragraph or wrapped base64 block may hold before it is decoded.</summary>
+    private const int MaxJoinedBytes = 1 << 20;
+
+    /// <summary>A text being walked: its decoder chain and the multi-line constructs (PEM, QP, base64) open in it.</summary>
     private sealed class TextContext(string chain, string path, int depth, Anchor? anchor)
     {
         public string Chain { get; } = chain;
@@ -248,10 +250,10 @@ internal sealed partial class ScanSession
                         var t = tag == 0 ? 1 : tag;
                         var spread = FingerprintIndex.Spread(t);
                         var bits = FingerprintIndex.BloomBits(spread);
-                        if ((bloom[spread >> bloomShift] & bits) == bits || hmacLengths)
+                        var inBloom = (bloom[spread >> bloomShift] & bits) == bits;
+                        if (inBloom || hmacLengths)
                         {
-                            CheckShort(context, run, s, length, t, (bloom[spread >> bloomShift] & bits) == bits,
-                                lineNumber, runOffset);
+                            CheckWindow(context, run, s, length, t, inBloom, lineNumber, runOffset);
                         }
                     }
                 }
@@ -265,32 +267,26 @@ internal sealed partial class ScanSession
                     if ((b[e >> 6] & (1UL << e)) != 0)
                     {
                         var windowHash = Prefilter.SubMod(h[e], Prefilter.MulMod(hs, powers[length]));
-                        Check(context, run, windowHash, s, length, lineNumber, runOffset);
+                        var tag = index.Prefilter.Tag(windowHash, length);
+                        var t = tag == 0 ? 1 : tag;
+                        CheckWindow(context, run, s, length, t, index.InBloom(t), lineNumber, runOffset);
                     }
                 }
             }
         }
     }
 
-    /// <summary>A short window that passed the Bloom filter, or whose length has registrations without a tag.</summary>
-    private void CheckShort(TextContext context, ReadOnlySpan<byte> run, int start, int length, uint tag,
+    /// <summary>
+    /// A window whose tag (0 mapped to 1) is in the Bloom filter goes on to the exact tag table; a window of a length
+    /// with registrations that have no tag always goes on to the HMAC.
+    /// </summary>
+    private void CheckWindow(TextContext context, ReadOnlySpan<byte> run, int start, int length, uint tag,
         bool inBloom, long lineNumber, long runOffset)
     {
         if ((inBloom && index.InTagTable(tag)) || (index.LengthFlags[length] & FingerprintIndex.NeedsHmac) != 0)
         {
             Confirm(context, run, start, length, lineNumber, runOffset);
         }
-    }
-
-    private void Check(TextContext context, ReadOnlySpan<byte> run, ulong windowHash, int start, int length,
-        long lineNumber, long runOffset)
-    {
-        if ((index.LengthFlags[length] & FingerprintIndex.NeedsHmac) == 0
-            && !index.MayHaveTag(index.Prefilter.Tag(windowHash, length)))
-        {
-            return;
-        }
-        Confirm(context, run, start, length, lineNumber, runOffset);
     }
 
     /// <summary>The full check (HMAC, pepper, stored hash lookup) for a window that passed the prefilter.</summary>
@@ -387,8 +383,14 @@ internal sealed partial class ScanSession
     private void DecodeStretch(TextContext context, ReadOnlySpan<byte> line, int first, int last, bool whole,
         string decoder, long lineNumber, long lineOffset)
     {
-        var start = whole ? 0 : line[..first].LastIndexOfAny(ByteClasses.Delimiters) + 1;
-        var end = whole ? line.Length : line[last..].IndexOfAny(ByteClasses.Delimiters) is var d and >= 0 ? last + d : line.Length;
+        var start = 0;
+        var end = line.Length;
+        if (!whole)
+        {
+            start = line[..first].LastIndexOfAny(ByteClasses.Delimiters) + 1;
+            var delimiter = line[last..].IndexOfAny(ByteClasses.Delimiters);
+            end = delimiter < 0 ? line.Length : last + delimiter;
+        }
         if (end - start >= index.MinLength)
         {
             Decode(context, line[start..end], decoder, lineNumber, lineOffset + start);
@@ -560,7 +562,7 @@ internal sealed partial class ScanSession
             return;
         }
         joined.Write(soft ? line[..^1] : line);
-        if (!soft || joined.WrittenCount > MaxSoftBreakBytes)
+        if (!soft || joined.WrittenCount > MaxJoinedBytes)
         {
             FinishSoftBreaks(context);
         }
@@ -604,7 +606,7 @@ internal sealed partial class ScanSession
         var isBase64 = !body.IsEmpty && padded >= body.Length - 2 && body[padded..].IndexOfAnyExcept((byte)'=') < 0;
         if (context.Base64Block is { } block)
         {
-            if (isBase64 && body.Length <= context.Base64Width && block.WrittenCount + body.Length <= MaxSoftBreakBytes)
+            if (isBase64 && body.Length <= context.Base64Width && block.WrittenCount + body.Length <= MaxJoinedBytes)
             {
                 block.Write(body);
                 context.Base64Lines++;
