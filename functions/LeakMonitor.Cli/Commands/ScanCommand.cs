@@ -1,10 +1,7 @@
-using System.Buffers;
-using System.Buffers.Binary;
 using System.CommandLine;
 using System.Diagnostics;
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using LeakMonitor.Core.Fingerprints;
 using LeakMonitor.Core.Matching;
 
 namespace LeakMonitor.Cli.Commands;
