@@ -22,16 +22,26 @@ public sealed class DumpReader(Chunker chunker, int maxMembers = 10_000)
         Func<string?, byte[], long, Task> onChunk, CancellationToken ct)
     {
         var state = new State(maxBytes);
-        var input = new PeekStream(body);
-        var kind = format == "auto" ? Sniff(await input.PeekAsync(512, ct).ConfigureAwait(false)) : format;
+        Stream input = body;
+        var kind = format;
+        if (format == "auto")
+        {
+            (input, var head) = await PrefixedStream.PeekAsync(body, 512, ct).ConfigureAwait(false);
+            kind = Sniff(head);
+        }
         switch (kind)
         {
             case "gz":
             case "tar.gz":
                 await using (var gunzip = new GZipStream(input, CompressionMode.Decompress, leaveOpen: true))
                 {
-                    var inner = new PeekStream(gunzip);
-                    var isTar = kind == "tar.gz" || (format == "auto" && IsTar(await inner.PeekAsync(512, ct).ConfigureAwait(false)));
+                    Stream inner = gunzip;
+                    var isTar = kind == "tar.gz";
+                    if (!isTar && format == "auto")
+                    {
+                        (inner, var head) = await PrefixedStream.PeekAsync(gunzip, 512, ct).ConfigureAwait(false);
+                        isTar = IsTar(head);
+                    }
                     await (isTar ? ReadTarAsync(inner, state, onChunk, ct) : ReadMemberAsync(inner, null, state, onChunk, ct))
                         .ConfigureAwait(false);
                 }
@@ -156,55 +166,5 @@ public sealed class DumpReader(Chunker chunker, int maxMembers = 10_000)
             await using var member = entry.Open();
             await ReadMemberAsync(member, entry.FullName, state, onChunk, ct).ConfigureAwait(false);
         }
-    }
-
-    /// <summary>A read-only stream whose first bytes can be looked at before they are read.</summary>
-    private sealed class PeekStream(Stream inner) : ReadOnlyStream
-    {
-        private byte[] head = [];
-        private int headPosition;
-
-        public async Task<byte[]> PeekAsync(int count, CancellationToken ct)
-        {
-            var buffer = new byte[count];
-            var filled = 0;
-            int read;
-            while (filled < count && (read = await inner.ReadAsync(buffer.AsMemory(filled), ct).ConfigureAwait(false)) > 0)
-            {
-                filled += read;
-            }
-            head = buffer[..filled];
-            headPosition = 0;
-            return head;
-        }
-
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
-        public override int Read(Span<byte> buffer)
-        {
-            if (headPosition < head.Length)
-            {
-                var n = Math.Min(buffer.Length, head.Length - headPosition);
-                head.AsSpan(headPosition, n).CopyTo(buffer);
-                headPosition += n;
-                return n;
-            }
-            return inner.Read(buffer);
-        }
-
-        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
-        {
-            if (headPosition < head.Length)
-            {
-                var n = Math.Min(buffer.Length, head.Length - headPosition);
-                head.AsMemory(headPosition, n).CopyTo(buffer);
-                headPosition += n;
-                return n;
-            }
-            return await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
-        }
-
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
-            => ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
     }
 }

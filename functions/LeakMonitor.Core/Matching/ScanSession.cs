@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Formats.Tar;
 using System.IO.Compression;
 using System.Text;
+using LeakMonitor.Core.IO;
 
 namespace LeakMonitor.Core.Matching;
 

@@ -2,26 +2,6 @@ using LeakMonitor.Core.IO;
 
 namespace LeakMonitor.Core.Matching;
 
-/// <summary>A non-seekable stream whose first bytes were already read (to sniff magic bytes): replays them first.</summary>
-internal sealed class PrefixedStream(byte[] prefix, int prefixLength, Stream inner) : ReadOnlyStream
-{
-    private int position;
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
-    public override int Read(Span<byte> buffer)
-    {
-        if (position < prefixLength)
-        {
-            var n = Math.Min(buffer.Length, prefixLength - position);
-            prefix.AsSpan(position, n).CopyTo(buffer);
-            position += n;
-            return n;
-        }
-        return inner.Read(buffer);
-    }
-}
-
 /// <summary>
 /// Counts what a decompressor produces against the session's budget; once it is spent the stream simply ends, so a
 /// bomb is cut short without an exception escaping the scanner.
