@@ -26,22 +26,35 @@ internal static class ScanCommand
                 "for stdin.",
             Arity = ArgumentArity.OneOrMore,
         };
+        var jobs = new Option<int>("--jobs", "-j")
+        {
+            Description = "Threads to scan with (files in parallel, a large text file in parts). Default: every core.",
+            DefaultValueFactory = _ => Environment.ProcessorCount,
+        };
+        jobs.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() < 1)
+            {
+                result.AddError("--jobs must be at least 1.");
+            }
+        });
         var command = new Command("scan",
             "Scan files, folders, archives or stdin for registered secrets, through their encodings. Writes one JSON " +
             "line per finding (path, label, line, offset, decoders; 'archive.zip!member' inside archives) and never " +
             "the matched text. Exit code: 0 nothing found, 1 findings, 2 error.")
         {
-            registry, salt, paths,
+            registry, salt, jobs, paths,
         };
         command.SetAction((parse, ct) => Task.FromResult(Run(parse.GetValue(registry)!, parse.GetValue(salt),
             parse.GetValue(paths)!, Console.OpenStandardInput, Console.Out, Console.Error, ct,
-            showProgress: !Console.IsErrorRedirected)));
+            showProgress: !Console.IsErrorRedirected, jobs: parse.GetValue(jobs))));
         return command;
     }
 
     internal static int Run(FileInfo registryFile, string? saltOption, string[] paths, Func<Stream> stdin,
-        TextWriter output, TextWriter error, CancellationToken ct, bool showProgress = false)
+        TextWriter output, TextWriter error, CancellationToken ct, bool showProgress = false, int jobs = 0)
     {
+        jobs = jobs > 0 ? jobs : Environment.ProcessorCount;
         FingerprintIndex index;
         try
         {
@@ -71,9 +84,9 @@ internal static class ScanCommand
         // Files are scanned on every core, and reported in order as each finishes; a large file alone is cut into
         // parts that are scanned in parallel instead.
         var scans = found.SelectMany(Expand).AsParallel().AsOrdered()
-            .WithDegreeOfParallelism(Environment.ProcessorCount).WithMergeOptions(ParallelMergeOptions.NotBuffered)
+            .WithDegreeOfParallelism(jobs).WithMergeOptions(ParallelMergeOptions.NotBuffered)
             .WithCancellation(ct)
-            .Select(file => ScanOne(file, index, stdin, ct));
+            .Select(file => ScanOne(file, index, stdin, jobs, ct));
         foreach (var (file, report, problem) in scans)
         {
             if (report is null)
@@ -111,7 +124,7 @@ internal static class ScanCommand
     }
 
     private static (string File, ScanReport? Report, string? Problem) ScanOne(string file, FingerprintIndex index,
-        Func<Stream> stdin, CancellationToken ct)
+        Func<Stream> stdin, int jobs, CancellationToken ct)
     {
         try
         {
@@ -120,7 +133,7 @@ internal static class ScanCommand
                 using var input = stdin();
                 return (file, Scanner.Scan(input, index, ScanOptions.Default, ct), null);
             }
-            return (file, Scanner.ScanFile(file, index, ScanOptions.Default, Environment.ProcessorCount, ct), null);
+            return (file, Scanner.ScanFile(file, index, ScanOptions.Default, jobs, ct), null);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -142,6 +142,10 @@ public sealed class CliTests : IDisposable
         var paths = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)
             .Select(l => Path.GetFileName(JsonDocument.Parse(l).RootElement.GetProperty("path").GetString()!)).ToList();
         Assert.Equal(Enumerable.Range(0, 40).Select(i => $"paste-{i:D2}.txt"), paths);
+        var one = new StringWriter();
+        Assert.Equal(1, ScanCommand.Run(registry, SaltBase64, [folder.FullName], () => Stream.Null, one, new StringWriter(),
+            CancellationToken.None, jobs: 1));
+        Assert.Equal(stdout, one.ToString()); // --jobs 1: the same output, in the same order
     }
 
     [Fact]
