@@ -249,6 +249,38 @@ public sealed class ResponseTests(AzuriteFixture azurite, ITestOutputHelper outp
     }
 
     [Fact]
+    public async Task Rotation_that_succeeds_on_a_later_delivery_after_a_failure_alert_says_so_once_per_channel()
+    {
+        await using var host = await TestHost.StartAsync(azurite);
+        await using var receiver = await ScriptedReceiver.StartAsync();
+        // The first delivery's four attempts fail; the second delivery's first attempt is answered.
+        var down = ScriptedReceiver.Status(500, "rotation backend down");
+        receiver.Script(ScriptedReceiver.Rotate, down, down, down, down, ScriptedReceiver.Status(202, """{"rotated":true}"""));
+        var id = await ResponseDriver.RegisterAsync(host, "deploy key", "deploykey-GGGGexampleexample0007", ResponseDriver.AllResponders(receiver));
+
+        await ResponseDriver.SendAsync(host, [ResponseDriver.Hit(id, "doc1")]);
+        await Eventually.UntilAsync(() => ResponseDriver.IncidentsAsync(host, "?status=rotated"),
+            list => list.GetArrayLength() == 1, Deadline, "the rotation to succeed on a later delivery");
+        await Eventually.UntilAsync(() => Task.FromResult(receiver.Requests(ScriptedReceiver.Teams).Count), n => n >= 2,
+            Deadline, "the follow-up alerts");
+        await ResponseDriver.SendAsync(host, [ResponseDriver.Hit(id, "doc2")]); // a later sighting: nothing new to say
+        await Eventually.UntilAsync(() => host.QueueLengthAsync(host.Queue("Hits")), n => n == 0, Deadline, "hits to drain");
+        await Eventually.UntilAsync(() => host.Logs.Lines.Any(l => l.Contains("nothing to do", StringComparison.Ordinal)),
+            Deadline, "the second sighting to be handled");
+
+        var slack = receiver.Requests(ScriptedReceiver.Slack);
+        var teams = receiver.Requests(ScriptedReceiver.Teams);
+        Assert.Equal(2, slack.Count);
+        Assert.Equal(2, teams.Count);
+        Assert.Contains("ROTATION FAILED", JsonDocument.Parse(slack[0].Body).RootElement.GetProperty("text").GetString());
+        Assert.Contains("succeeded after all", JsonDocument.Parse(slack[1].Body).RootElement.GetProperty("text").GetString());
+        Assert.Contains("succeeded after all", Encoding.UTF8.GetString(teams[1].Body));
+        Assert.Equal(5, receiver.Requests(ScriptedReceiver.Rotate).Count);
+        Assert.Single(receiver.Requests(ScriptedReceiver.Rotate).Select(r => r.Headers["Idempotency-Key"]).Distinct());
+        Assert.Equal(0, await host.QueueLengthAsync(host.Queue("Hits") + "-poison"));
+    }
+
+    [Fact]
     public async Task A_document_flooding_a_team_with_secrets_sends_one_digest_per_channel_and_rotates_each_secret()
     {
         const int Secrets = 12; // above the default digest threshold of 10

@@ -23,6 +23,8 @@ public enum AlertKind
     RotationFailed,
     /// <summary>One document leaked many secrets of a team: one summary per channel instead of one per secret.</summary>
     Digest,
+    /// <summary>A channel was told a rotation failed; a later delivery rotated the secret after all.</summary>
+    RotationRecovered,
 }
 
 public enum RotationState

@@ -21,6 +21,7 @@ public static class AlertFormatter
             $"Rotation failed for secrets leaked in one document ({a.DocumentHits} registered secrets of team {a.Team})",
         AlertKind.Digest => $"{a.DocumentHits} registered secrets of team {a.Team} leaked in one document",
         AlertKind.RotationFailed => $"Rotation failed for leaked secret \"{Truncate(a.Label, 100)}\"",
+        AlertKind.RotationRecovered => $"Rotation succeeded after all for leaked secret \"{Truncate(a.Label, 100)}\"",
         _ => a.Rotation.State == RotationState.Failed
             ? $"Leaked secret \"{Truncate(a.Label, 100)}\": rotation failed"
             : $"Leaked secret \"{Truncate(a.Label, 100)}\"",

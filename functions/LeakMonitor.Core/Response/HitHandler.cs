@@ -205,6 +205,7 @@ public sealed class HitHandler(
         foreach (var channel in responders.Where(r => ResponderTypes.IsAlertChannel(r.Type) && r.Url is not null))
         {
             var escalationKey = channel.Key + "!";
+            var recoveryKey = channel.Key + "+";
             Alert? alert = null;
             if (flood && !incident.HasAlerted(channel.Key))
             {
@@ -245,6 +246,13 @@ public sealed class HitHandler(
                 // Alerted before the rotation failed: the failure gets its own escalation.
                 alert = NewAlert(AlertKind.RotationFailed, incident, hit, rotation);
             }
+            else if (rotation.State == RotationState.Rotated && incident.HasAlerted(escalationKey)
+                && !incident.HasAlerted(recoveryKey) && !flood)
+            {
+                // The channel was told the rotation failed and someone may be rotating by hand: say, once, that a
+                // later delivery rotated it after all.
+                alert = NewAlert(AlertKind.RotationRecovered, incident, hit, rotation);
+            }
             if (alert is null || !await SendAsync(channel, alert, incident, failures, ct).ConfigureAwait(false))
             {
                 continue;
@@ -257,6 +265,10 @@ public sealed class HitHandler(
             {
                 incident.MarkAlerted(escalationKey);
                 incident.EscalatedAt ??= time.GetUtcNow();
+            }
+            if (alert.Kind == AlertKind.RotationRecovered)
+            {
+                incident.MarkAlerted(recoveryKey);
             }
             await incidents.SaveHandlerChangesAsync(incident, ct).ConfigureAwait(false);
             sent = true;

@@ -22,6 +22,7 @@ public sealed class AlertFormatterTests
         { AlertKind.Leak, RotationState.Failed },
         { AlertKind.Leak, RotationState.NotConfigured },
         { AlertKind.RotationFailed, RotationState.Failed },
+        { AlertKind.RotationRecovered, RotationState.Rotated },
         { AlertKind.Digest, RotationState.PerSecret },
         { AlertKind.Digest, RotationState.SomeFailed },
     };
