@@ -17,54 +17,25 @@ public sealed class ServeCommandTests
             // Someone's Azurite already owns 10000-10002; serve would (correctly) reuse it, which is not what we test.
             return;
         }
-        var workDir = Directory.CreateTempSubdirectory("leakmon-serve-");
-        var port = LoopbackPorts.Free();
-        var cli = BuildOutput.Leakmon;
-        var info = new ProcessStartInfo("dotnet") { WorkingDirectory = workDir.FullName, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[] { cli, "serve", "--urls", $"http://127.0.0.1:{port}" })
-        {
-            info.ArgumentList.Add(arg);
-        }
-        info.Environment.Remove("AzureWebJobsStorage");
-        info.Environment.Remove("Api__BootstrapKey");
-        using var process = Process.Start(info)!;
-        var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { output.Enqueue(e.Data); } };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { output.Enqueue(e.Data); } };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        try
-        {
-            await Eventually.UntilAsync(() => output.Any(l => l.Contains("leakmon: serving", StringComparison.Ordinal)) || process.HasExited,
-                TimeSpan.FromSeconds(120), "leakmon serve to start");
-            Assert.False(process.HasExited, string.Join("\n", output));
-            Assert.True(Azurite.IsListeningOnDefaultPorts());
-            Assert.True(Directory.Exists(Path.Combine(workDir.FullName, ".leakmon", "azurite")));
+        await using var serve = await UserServe.StartAsync();
+        Assert.True(Azurite.IsListeningOnDefaultPorts());
+        Assert.True(Directory.Exists(Path.Combine(serve.WorkDir.FullName, ".leakmon", "azurite")));
 
-            using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/api/") };
-            Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("fingerprints")).StatusCode);
-            client.DefaultRequestHeaders.Add("X-Api-Key", LocalHostDefaults.DevelopmentApiKey);
-            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("fingerprints")).StatusCode);
+        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{serve.Port}/api/") };
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("fingerprints")).StatusCode);
+        client.DefaultRequestHeaders.Add("X-Api-Key", LocalHostDefaults.DevelopmentApiKey);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("fingerprints")).StatusCode);
 
-            // Ctrl-C: SIGINT, a clean exit code, and Azurite gone with it.
-            using (var interrupt = Process.Start("kill", ["-INT", process.Id.ToString()]))
-            {
-                await interrupt.WaitForExitAsync();
-            }
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-            await process.WaitForExitAsync(timeout.Token);
-            Assert.Equal(0, process.ExitCode);
-            Assert.Contains(output, l => l.Contains("stopping Azurite", StringComparison.Ordinal));
-            await Eventually.UntilAsync(() => !Azurite.IsListeningOnDefaultPorts(), TimeSpan.FromSeconds(10), "Azurite to stop");
-        }
-        finally
+        // Ctrl-C: SIGINT, a clean exit code, and Azurite gone with it.
+        using (var interrupt = Process.Start("kill", ["-INT", serve.Process.Id.ToString()]))
         {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-            }
-            workDir.Delete(recursive: true);
+            await interrupt.WaitForExitAsync();
         }
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await serve.Process.WaitForExitAsync(timeout.Token);
+        Assert.Equal(0, serve.Process.ExitCode);
+        Assert.Contains(serve.Output, l => l.Contains("stopping Azurite", StringComparison.Ordinal));
+        await Eventually.UntilAsync(() => !Azurite.IsListeningOnDefaultPorts(), TimeSpan.FromSeconds(10), "Azurite to stop");
     }
 
     [Fact]
@@ -74,38 +45,74 @@ public sealed class ServeCommandTests
         {
             return; // someone else's Azurite: serve would reuse it
         }
-        var workDir = Directory.CreateTempSubdirectory("leakmon-serve-");
-        var info = new ProcessStartInfo("dotnet") { WorkingDirectory = workDir.FullName, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[] { BuildOutput.Leakmon, "serve", "--urls", $"http://127.0.0.1:{LoopbackPorts.Free()}" })
-        {
-            info.ArgumentList.Add(arg);
-        }
-        info.Environment.Remove("AzureWebJobsStorage");
-        using var process = Process.Start(info)!;
-        var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { output.Enqueue(e.Data); } };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { output.Enqueue(e.Data); } };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        try
-        {
-            await Eventually.UntilAsync(() => output.Any(l => l.Contains("leakmon: serving", StringComparison.Ordinal)) || process.HasExited,
-                TimeSpan.FromSeconds(120), "leakmon serve to start");
-            Assert.True(Azurite.IsListeningOnDefaultPorts(), string.Join("\n", output));
+        await using var serve = await UserServe.StartAsync();
+        Assert.True(Azurite.IsListeningOnDefaultPorts(), string.Join("\n", serve.Output));
 
-            process.Kill(entireProcessTree: false); // SIGKILL to serve alone: no handler of ours runs
+        serve.Process.Kill(entireProcessTree: false); // SIGKILL to serve alone: no handler of ours runs
 
-            await process.WaitForExitAsync();
-            await Eventually.UntilAsync(() => !Azurite.IsListeningOnDefaultPorts(), TimeSpan.FromSeconds(30),
-                "the orphaned Azurite to notice and stop");
-        }
-        finally
+        await serve.Process.WaitForExitAsync();
+        await Eventually.UntilAsync(() => !Azurite.IsListeningOnDefaultPorts(), TimeSpan.FromSeconds(30),
+            "the orphaned Azurite to notice and stop");
+    }
+
+    /// <summary>
+    /// <c>leakmon serve</c> as a person starts it: in an empty folder, no storage or key settings, so it starts its
+    /// own Azurite on the default ports. Started when it says it serves; killed (with its children) and its folder
+    /// removed on dispose.
+    /// </summary>
+    private sealed class UserServe : IAsyncDisposable
+    {
+        private UserServe(Process process, DirectoryInfo workDir, int port)
         {
-            if (!process.HasExited)
+            Process = process;
+            WorkDir = workDir;
+            Port = port;
+        }
+
+        public Process Process { get; }
+        public DirectoryInfo WorkDir { get; }
+        public int Port { get; }
+        public System.Collections.Concurrent.ConcurrentQueue<string> Output { get; } = new();
+
+        public static async Task<UserServe> StartAsync()
+        {
+            var workDir = Directory.CreateTempSubdirectory("leakmon-serve-");
+            var port = LoopbackPorts.Free();
+            var info = new ProcessStartInfo("dotnet") { WorkingDirectory = workDir.FullName, RedirectStandardOutput = true, RedirectStandardError = true };
+            foreach (var arg in new[] { BuildOutput.Leakmon, "serve", "--urls", $"http://127.0.0.1:{port}" })
             {
-                process.Kill(entireProcessTree: true);
+                info.ArgumentList.Add(arg);
             }
-            workDir.Delete(recursive: true);
+            info.Environment.Remove("AzureWebJobsStorage");
+            info.Environment.Remove("Api__BootstrapKey");
+            var serve = new UserServe(Process.Start(info)!, workDir, port);
+            serve.Process.OutputDataReceived += (_, e) => { if (e.Data is not null) { serve.Output.Enqueue(e.Data); } };
+            serve.Process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { serve.Output.Enqueue(e.Data); } };
+            serve.Process.BeginOutputReadLine();
+            serve.Process.BeginErrorReadLine();
+            try
+            {
+                await Eventually.UntilAsync(() => serve.Output.Any(l => l.Contains("leakmon: serving", StringComparison.Ordinal))
+                    || serve.Process.HasExited, TimeSpan.FromSeconds(120), "leakmon serve to start");
+                Assert.False(serve.Process.HasExited, string.Join("\n", serve.Output));
+            }
+            catch
+            {
+                await serve.DisposeAsync();
+                throw;
+            }
+            return serve;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (!Process.HasExited)
+            {
+                Process.Kill(entireProcessTree: true);
+                await Process.WaitForExitAsync();
+            }
+            Process.Dispose();
+            WorkDir.Delete(recursive: true);
         }
     }
 
